@@ -1,0 +1,315 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+
+One database per engine per session, migrated with Alembic and loaded with the national
+registry once; each test runs inside a transaction that is rolled back afterwards (the app's own
+commits become savepoints). Under CI=true a missing PostgreSQL or Chromium fails the run instead
+of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.support.postgres import PostgresUnavailable, throwaway_cluster
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ENGINES = ("sqlite", "postgresql")
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery staple"
+SECRET = "test-secret-key-not-for-production"
+POSTGRES_DATABASES = ("tracker_test", "tracker_live", "tracker_scratch")
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally; fail in CI, where every engine and the browser must really run."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: nothing may skip for want of it)", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- databases -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_urls() -> Iterator[dict[str, str]]:
+    """{database name: URL} on a throwaway cluster, or on TRACKER_TEST_DATABASE_URL's server."""
+    external = os.environ.get("TRACKER_TEST_DATABASE_URL")
+    if external:
+        yield _external_databases(external)
+        return
+    cluster = throwaway_cluster(POSTGRES_DATABASES)
+    try:
+        urls = cluster.__enter__()
+    except PostgresUnavailable as exc:
+        unavailable(f"PostgreSQL unavailable: {exc}")
+    try:
+        yield urls
+    finally:
+        cluster.__exit__(None, None, None)
+
+
+def _external_databases(url: str) -> dict[str, str]:
+    """The given database for the main tests, plus sibling databases created beside it."""
+    import sqlalchemy as sa
+
+    base = sa.make_url(url)
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    urls = {"tracker_test": url}
+    with engine.connect() as conn:
+        for name in POSTGRES_DATABASES[1:]:
+            sibling = f"{base.database}_{name.removeprefix('tracker_')}"
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{sibling}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{sibling}"')
+            urls[name] = base.set(database=sibling).render_as_string(hide_password=False)
+    engine.dispose()
+    return urls
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
+def fresh_database_url(engine: str, name: str, request, tmp_path_factory) -> str:
+    """A URL to an empty database of the given engine (a new file, or a named PG database)."""
+    if engine == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp(name) / 'tracker.sqlite3'}"
+    return request.getfixturevalue("postgres_urls")[name]
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides) -> Flask:
+    from tracker import create_app
+
+    settings = {
+        "TRACKER_ENV": "testing",
+        "TRACKER_DATABASE_URL": database_url,
+        "TRACKER_SECRET_KEY": SECRET,
+        "TRACKER_INSTANCE_PATH": str(tmp_path),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+def migrate_and_seed(app: Flask, *, demo: bool = False) -> None:
+    from flask_migrate import upgrade
+
+    from tracker.audit.services import set_command_actor
+    from tracker.extensions import db
+    from tracker.seeding import demo as demo_seed
+    from tracker.seeding.registry import seed_national
+
+    with app.app_context():
+        upgrade()
+        set_command_actor("test setup")
+        seed_national()
+        if demo:
+            demo_seed.seed_demo()
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def app(engine_name, request, tmp_path_factory) -> Iterator[Flask]:
+    """The app on a migrated database holding the national registry (no demo data)."""
+    url = fresh_database_url(engine_name, "tracker_test", request, tmp_path_factory)
+    application = make_app(url, tmp_path_factory.mktemp("instance"))
+    migrate_and_seed(application)
+    from tracker.extensions import db
+
+    # Each test's commits become savepoints inside the outer transaction rolled back below.
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def database(app) -> Iterator[None]:
+    """Run the test inside one transaction that is rolled back at the end.
+
+    Only the connection is held for the test; no app context stays pushed, so each request in
+    the test gets its own context, session and `g`, as in production.
+    """
+    from tracker.extensions import db
+
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        engines[None] = connection
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        outer.rollback()
+        connection.close()
+        engines[None] = engine
+
+
+@pytest.fixture()
+def app_context(app, database) -> Iterator[None]:
+    """An application context for calling services directly."""
+    from tracker.audit.services import set_command_actor
+    from tracker.extensions import db
+
+    with app.app_context():
+        set_command_actor("test")
+        yield
+        db.session.remove()
+
+
+@pytest.fixture()
+def client(app, database):
+    return app.test_client()
+
+
+@pytest.fixture()
+def cli_runner(app, database):
+    return app.test_cli_runner()
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def make_user(app, database):
+    """make_user(role) -> the new account's e-mail (password: PASSWORD), committed in the test's
+    transaction."""
+    from tracker.auth.services import create_user
+    from tracker.extensions import db
+
+    counter = iter(range(1, 10_000))
+
+    def _make(role: str = "viewer", email: str | None = None, password: str = PASSWORD) -> str:
+        email = email or f"{role}{next(counter)}@example.gov"
+        with app.app_context():
+            create_user(email, f"Test {role}", password, role)
+            db.session.commit()
+        return email
+
+    return _make
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture()
+def signed_in(client, make_user):
+    """signed_in(role) -> a test client signed in with a new account of that role."""
+
+    def _sign_in(role: str = "viewer"):
+        email = make_user(role)
+        response = sign_in(client, email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return _sign_in
+
+
+# --- a real server and a real browser --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(engine_name, request, tmp_path_factory) -> Iterator[dict]:
+    """The app with demo data on its own database, served on a loopback port in a thread.
+
+    Yields {"url", "app", "users": {role: email}}. Browser tests read it; they do not roll back,
+    so they must not rely on each other's writes.
+    """
+    from tracker.auth.services import create_user
+    from tracker.extensions import db
+
+    url = fresh_database_url(engine_name, "tracker_live", request, tmp_path_factory)
+    application = make_app(url, tmp_path_factory.mktemp("live-instance"), WTF_CSRF_ENABLED=True)
+    migrate_and_seed(application, demo=True)
+    users = {}
+    with application.app_context():
+        for role in ("viewer", "editor", "admin"):
+            users[role] = f"live-{role}@example.gov"
+            create_user(users[role], f"Live {role}", PASSWORD, role)
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield {"url": f"http://127.0.0.1:{server.server_port}", "app": application, "users": users}
+    finally:
+        server.shutdown()
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) that records console errors and off-origin requests."""
+    context = browser.new_context(base_url=live_server["url"])
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.foreign_requests = []
+    tab.on("console", lambda msg: msg.type == "error" and tab.console_errors.append(msg.text))
+    tab.on(
+        "request",
+        lambda req: (
+            (not req.url.startswith(live_server["url"]) and not req.url.startswith("data:"))
+            and tab.foreign_requests.append(req.url)
+        ),
+    )
+    yield tab
+    context.close()
+
+
+def browser_sign_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious or critical axe-core violations on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -1,0 +1,34 @@
+"""Migrations upgrade, downgrade to nothing and upgrade again, and match the models exactly."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from tests.conftest import fresh_database_url, make_app
+from tracker.db import Base
+
+
+def _tables(engine) -> set[str]:
+    return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_downgrade_upgrade_and_no_drift(engine_name, request, tmp_path_factory):
+    url = fresh_database_url(engine_name, "tracker_scratch", request, tmp_path_factory)
+    app = make_app(url, tmp_path_factory.mktemp("migrations"))
+    from tracker.extensions import db
+
+    with app.app_context():
+        upgrade()
+        assert _tables(db.engine) == set(Base.metadata.tables)
+        downgrade(revision="base")
+        assert _tables(db.engine) == set()
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            drift = compare_metadata(context, Base.metadata)
+        assert drift == [], f"models and migrations differ: {drift}"
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -1,0 +1,48 @@
+"""Activation Tracker: create_app() and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: load settings, bind extensions, register features, commands and errors.
+
+    No database writes, migrations or network calls happen here.
+    """
+    from tracker import cli, formatting, models  # noqa: F401  (models: complete the metadata)
+    from tracker.config import build_flask_config
+    from tracker.errors import register_error_handlers
+    from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.features import register_blueprints, register_navigation
+    from tracker.security import init_security_headers
+
+    config = build_flask_config(overrides)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=config["TRACKER_INSTANCE_PATH"],
+    )
+    app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    limiter.init_app(app)
+
+    register_blueprints(app)
+    register_navigation(app)
+    register_error_handlers(app)
+    init_security_headers(app)
+    formatting.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,49 @@
+"""Sign-in and account forms. They validate input; services do the writing."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length
+
+from tracker.auth.models import Role
+from tracker.auth.passwords import MIN_PASSWORD_LENGTH
+
+ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class CreateUserForm(FlaskForm):
+    email = EmailField(
+        "E-mail address",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.VIEWER.value)
+    password = PasswordField(
+        "Initial password",
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=1024,
+                message=f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            ),
+        ],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. Share it with the person securely.",
+    )
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    version = IntegerField(validators=[DataRequired()])
+
+
+class AccountStateForm(FlaskForm):
+    version = IntegerField(validators=[DataRequired()])

@@ -1,0 +1,60 @@
+"""Briefings: SIB meetings, local briefings, advance notices, and the places they covered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, Timestamped, Versioned
+from tracker.enums import enum_column_type
+
+
+class BriefingKind(enum.StrEnum):
+    SIB_MEETING = "sib_meeting"
+    LOCAL_BRIEFING = "local_briefing"
+    ADVANCE_NOTICE = "advance_notice"
+    COMMUNITY_MEETING = "community_meeting"
+    OTHER = "other"
+
+
+briefing_jurisdiction = Table(
+    "briefing_jurisdiction",
+    Base.metadata,
+    Column("briefing_id", ForeignKey("briefing.id", ondelete="CASCADE"), primary_key=True),
+    Column("jurisdiction_fips", ForeignKey("jurisdiction.fips"), primary_key=True),
+    Index("ix_briefing_jurisdiction_fips", "jurisdiction_fips"),
+)
+
+briefing_state = Table(
+    "briefing_state",
+    Base.metadata,
+    Column("briefing_id", ForeignKey("briefing.id", ondelete="CASCADE"), primary_key=True),
+    Column("state_fips", ForeignKey("state.fips"), primary_key=True),
+    Index("ix_briefing_state_fips", "state_fips"),
+)
+
+
+class Briefing(Versioned, Timestamped, Base):
+    """A meeting or notice held on a date, covering jurisdictions and/or whole states."""
+
+    __tablename__ = "briefing"
+    __table_args__ = (Index("ix_briefing_held_on_kind", "held_on", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    kind: Mapped[BriefingKind] = mapped_column(
+        enum_column_type(BriefingKind, "briefing_kind"), nullable=False
+    )
+    presenter: Mapped[str | None] = mapped_column(String(200))
+    attendees: Mapped[str | None] = mapped_column(Text)
+    materials_version: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    jurisdictions = relationship("Jurisdiction", secondary=briefing_jurisdiction)
+    states = relationship("State", secondary=briefing_state)
+    recorded_by = relationship("User")

@@ -1,0 +1,238 @@
+"""Every setting the tracker reads, declared once: name, default, help text, parser.
+
+Environment variables override defaults; `create_app(overrides)` overrides both (tests use it).
+`.env.example` and the README are checked against this table by the test suite, so a setting
+cannot exist without being documented.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a runnable tracker (e.g. no secret key in production)."""
+
+
+def _parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _parse_positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError(f"expected a positive whole number, got {value!r}")
+    return number
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "TRACKER_ENV",
+        "production",
+        "development, production or testing. Outside development the app refuses to start "
+        "without TRACKER_SECRET_KEY.",
+    ),
+    Setting(
+        "TRACKER_DATABASE_URL",
+        None,
+        "SQLAlchemy database URL, e.g. postgresql+psycopg://user:pass@host/tracker. "
+        "Default: a SQLite file, tracker.sqlite3, in the instance folder.",
+    ),
+    Setting(
+        "TRACKER_SECRET_KEY",
+        None,
+        "Signs sessions and CSRF tokens; must be the same on every app server. Required outside "
+        "development; in development one is generated and kept in the instance folder.",
+    ),
+    Setting(
+        "TRACKER_UPLOAD_MAX_MB",
+        20,
+        "Largest attachment accepted, in megabytes (each file).",
+        _parse_positive_int,
+    ),
+    Setting(
+        "TRACKER_TILES_URL",
+        None,
+        "Optional basemap tile URL template ({z}/{x}/{y}); none by default, so the map works "
+        "offline and draws county shapes only.",
+    ),
+    Setting(
+        "TRACKER_TILES_ATTRIBUTION",
+        "",
+        "Attribution text shown with TRACKER_TILES_URL tiles.",
+    ),
+    Setting(
+        "TRACKER_INSTANCE_PATH",
+        None,
+        "Folder for the SQLite file and the development secret key. Default: ./instance.",
+    ),
+    Setting(
+        "TRACKER_WORKERS",
+        2,
+        "Worker processes started by `tracker serve`.",
+        _parse_positive_int,
+    ),
+    Setting(
+        "TRACKER_OVERDUE_BUSINESS_DAYS",
+        5,
+        "A deferral request is overdue when no meeting was requested within this many business "
+        "days of receipt (weekends and US federal holidays excluded).",
+        _parse_positive_int,
+    ),
+    Setting(
+        "TRACKER_URGENT_DAYS",
+        14,
+        "A deferral request is urgent while open within this many days of the jurisdiction's "
+        "scheduled activation.",
+        _parse_positive_int,
+    ),
+    Setting(
+        "TRACKER_READINESS_DAYS",
+        30,
+        "The readiness report covers jurisdictions scheduled within this many days.",
+        _parse_positive_int,
+    ),
+    Setting(
+        "TRACKER_HTTPS",
+        False,
+        "Set to true when served over HTTPS: adds HSTS and marks cookies Secure.",
+        _parse_bool,
+    ),
+    Setting(
+        "TRACKER_SESSION_LIFETIME_MINUTES",
+        480,
+        "How long a sign-in lasts without activity before the session expires.",
+        _parse_positive_int,
+    ),
+    Setting(
+        "TRACKER_RATELIMIT_STORAGE_URL",
+        "memory://",
+        "Where sign-in throttling counters live (a Flask-Limiter storage URI). Use a shared "
+        "store, e.g. memcached:// or redis://, when running several app servers.",
+    ),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
+
+
+def read_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Resolve every setting: explicit override, else environment variable, else default.
+
+    A malformed environment value raises ConfigurationError naming the variable, so a typo in a
+    deployment fails at start-up instead of at the first request that needs it.
+    """
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = overrides[setting.name]
+            continue
+        raw = environ.get(setting.name)
+        if raw is None or raw == "":
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{setting.name}: {exc}") from exc
+    return values
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A per-checkout secret kept in the instance folder, so dev sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def build_flask_config(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Turn the settings into the Flask config mapping the factory loads.
+
+    Raises ConfigurationError outside development when no secret key is set: a guessable key
+    would let anyone forge a staff session.
+    """
+    overrides = dict(overrides or {})
+    settings = read_settings(os.environ if environ is None else environ, overrides)
+
+    env = settings["TRACKER_ENV"]
+    if env not in {"development", "production", "testing"}:
+        raise ConfigurationError(
+            f"TRACKER_ENV: expected development, production or testing, got {env!r}"
+        )
+    instance_path = Path(settings["TRACKER_INSTANCE_PATH"] or Path.cwd() / "instance").resolve()
+    settings["TRACKER_INSTANCE_PATH"] = str(instance_path)
+
+    secret = settings["TRACKER_SECRET_KEY"]
+    if not secret:
+        if env != "development":
+            raise ConfigurationError(
+                "TRACKER_SECRET_KEY is not set. Outside development the tracker refuses to "
+                "start without it; generate one with: python -c 'import secrets; "
+                "print(secrets.token_hex(32))'"
+            )
+        secret = _development_secret(instance_path)
+        settings["TRACKER_SECRET_KEY"] = secret
+
+    database_url = settings["TRACKER_DATABASE_URL"]
+    if not database_url:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
+        settings["TRACKER_DATABASE_URL"] = database_url
+
+    config: dict[str, Any] = dict(settings)
+    config.update(
+        SECRET_KEY=secret,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(database_url),
+        TESTING=env == "testing",
+        # The largest request is one attachment plus the form around it.
+        MAX_CONTENT_LENGTH=(settings["TRACKER_UPLOAD_MAX_MB"] + 1) * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["TRACKER_HTTPS"],
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings["TRACKER_HTTPS"],
+        PERMANENT_SESSION_LIFETIME=settings["TRACKER_SESSION_LIFETIME_MINUTES"] * 60,
+        WTF_CSRF_ENABLED=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_STORAGE_URI=settings["TRACKER_RATELIMIT_STORAGE_URL"],
+        RATELIMIT_HEADERS_ENABLED=False,
+        JSON_SORT_KEYS=False,
+    )
+    # Flask-specific keys may be overridden directly by tests (e.g. WTF_CSRF_ENABLED=False).
+    for key, value in overrides.items():
+        if key not in SETTINGS_BY_NAME:
+            config[key] = value
+    return config
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """Engine options per backend: SQLite waits for locks instead of failing at once."""
+    if database_url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}

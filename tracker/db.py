@@ -1,0 +1,107 @@
+"""The declarative base every model shares, with constraint naming and a few column helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Integer,
+    MetaData,
+    event,
+    func,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+# Alembic needs deterministic constraint names to alter or drop them, on SQLite in batch mode too.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    """The current instant, timezone-aware; used as a callable column default."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Timestamped:
+    """created_at / updated_at, stamped by the application at write time (UTC)."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, nullable=False
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class Versioned:
+    """Optimistic locking: every UPDATE checks and bumps version_id.
+
+    A form carries the version it was rendered from; services compare it and SQLAlchemy's
+    version counter catches the race between the check and the write.
+    """
+
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.version_id}
+
+
+def digits_check(column: str, length: int, name: str) -> CheckConstraint:
+    """A CHECK that `column` is exactly `length` ASCII digits, written portably.
+
+    SQLite has no regular expressions and PostgreSQL has no GLOB, so each position is checked
+    with BETWEEN, which both engines evaluate the same way.
+    """
+    parts = [f"length({column}) = {length}"]
+    parts += [f"substr({column}, {i}, 1) BETWEEN '0' AND '9'" for i in range(1, length + 1)]
+    return CheckConstraint(" AND ".join(parts), name=name)
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys, WAL so readers never block the writer, and wait on locks."""
+    if not _is_sqlite(dbapi_connection):
+        return
+    # pysqlite's own transaction handling skips BEGIN before some statements and breaks
+    # SAVEPOINT; SQLAlchemy issues BEGIN itself instead (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+__all__ = [
+    "Base",
+    "NAMING_CONVENTION",
+    "Timestamped",
+    "Versioned",
+    "digits_check",
+    "func",
+    "utcnow",
+]
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

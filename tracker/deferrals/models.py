@@ -1,0 +1,187 @@
+"""Written deferral requests, their notes and their attachments (the scanned letters)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from tracker.db import Base, Timestamped, Versioned, utcnow
+from tracker.enums import enum_column_type
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    LETTER = "letter"
+    FAX = "fax"
+
+
+class AddressedTo(enum.StrEnum):
+    SIB = "sib"
+    OFFICE = "office"
+    BOTH = "both"
+
+
+class RequestKind(enum.StrEnum):
+    DEFER = "defer"
+    NOT_ACTIVATE = "not_activate"
+    NOT_RECEIVE_RESULTS = "not_receive_results"
+
+
+class DeferralStatus(enum.StrEnum):
+    RECEIVED = "received"
+    MEETING_REQUESTED = "meeting_requested"
+    MEETING_HELD = "meeting_held"
+    RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"
+
+
+class Resolution(enum.StrEnum):
+    DATE_ADJUSTED = "date_adjusted"
+    REMOVED_FROM_PLAN = "removed_from_plan"
+    PROCEEDS_AS_SCHEDULED = "proceeds_as_scheduled"
+    WITHDRAWN = "withdrawn"
+
+
+class DeferralRequest(Versioned, Timestamped, Base):
+    """A jurisdiction's written request about its activation, and where it is in the workflow."""
+
+    __tablename__ = "deferral_request"
+    __table_args__ = (
+        CheckConstraint("received_on >= letter_date", name="received_after_letter"),
+        CheckConstraint(
+            "kind <> 'defer' OR requested_date IS NOT NULL", name="defer_has_requested_date"
+        ),
+        CheckConstraint(
+            "meeting_requested_on IS NULL OR meeting_requested_on >= received_on",
+            name="meeting_requested_after_receipt",
+        ),
+        CheckConstraint(
+            "meeting_held_on IS NULL OR (meeting_requested_on IS NOT NULL "
+            "AND meeting_held_on >= meeting_requested_on)",
+            name="meeting_held_after_requested",
+        ),
+        CheckConstraint(
+            "resolved_on IS NULL OR resolved_on >= received_on", name="resolved_after_receipt"
+        ),
+        CheckConstraint(
+            "(status IN ('resolved', 'withdrawn')) = (resolution IS NOT NULL AND resolved_on IS NOT NULL)",
+            name="closed_has_resolution",
+        ),
+        Index("ix_deferral_request_status_received", "status", "received_on"),
+        Index("ix_deferral_request_jurisdiction_received", "jurisdiction_fips", "received_on"),
+        Index("ix_deferral_request_channel", "channel"),
+        Index("ix_deferral_request_sender_name", "sender_name"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jurisdiction_fips: Mapped[str] = mapped_column(ForeignKey("jurisdiction.fips"), nullable=False)
+    letter_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    received_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    channel: Mapped[Channel] = mapped_column(enum_column_type(Channel, "channel"), nullable=False)
+    sender_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    sender_title: Mapped[str | None] = mapped_column(String(200))
+    sender_agency: Mapped[str | None] = mapped_column(String(200))
+    addressed_to: Mapped[AddressedTo] = mapped_column(
+        enum_column_type(AddressedTo, "addressed_to"), nullable=False
+    )
+    kind: Mapped[RequestKind] = mapped_column(
+        enum_column_type(RequestKind, "deferral_kind"), nullable=False
+    )
+    requested_date: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    status: Mapped[DeferralStatus] = mapped_column(
+        enum_column_type(DeferralStatus, "deferral_status"),
+        nullable=False,
+        default=DeferralStatus.RECEIVED,
+    )
+    meeting_requested_on: Mapped[dt.date | None] = mapped_column(Date)
+    meeting_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    meeting_held_on: Mapped[dt.date | None] = mapped_column(Date)
+    meeting_held_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolution: Mapped[Resolution | None] = mapped_column(
+        enum_column_type(Resolution, "deferral_resolution")
+    )
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # For a "date adjusted" resolution: the new scheduled date (also written as a plan change).
+    adjusted_to: Mapped[dt.date | None] = mapped_column(Date)
+
+    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    jurisdiction = relationship("Jurisdiction")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    meeting_requested_by = relationship("User", foreign_keys=[meeting_requested_by_id])
+    meeting_held_by = relationship("User", foreign_keys=[meeting_held_by_id])
+    resolved_by = relationship("User", foreign_keys=[resolved_by_id])
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="deferral_request", order_by="Attachment.id"
+    )
+    notes: Mapped[list[DeferralNote]] = relationship(
+        back_populates="deferral_request", order_by="DeferralNote.id"
+    )
+
+
+class DeferralNote(Base):
+    """An append-only note on a request: never edited, never deleted."""
+
+    __tablename__ = "deferral_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deferral_request_id: Mapped[int] = mapped_column(
+        ForeignKey("deferral_request.id"), nullable=False, index=True
+    )
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow
+    )
+
+    deferral_request: Mapped[DeferralRequest] = relationship(back_populates="notes")
+    author = relationship("User")
+
+
+class Attachment(Base):
+    """A scanned letter or e-mail, kept byte for byte in the database.
+
+    In the database rather than on disk so every app server behind the load balancer sees the
+    same files, and a database backup is a complete backup. The bytes load only when asked for.
+    """
+
+    __tablename__ = "attachment"
+    __table_args__ = (
+        CheckConstraint("size_bytes > 0", name="not_empty"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deferral_request_id: Mapped[int] = mapped_column(
+        ForeignKey("deferral_request.id"), nullable=False, index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    media_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow
+    )
+
+    deferral_request: Mapped[DeferralRequest] = relationship(back_populates="attachments")
+    uploaded_by = relationship("User")

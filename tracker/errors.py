@@ -1,0 +1,88 @@
+"""Domain errors and the error pages: HTML for people, JSON for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the job was broken (illegal transition, stale form, bad import row).
+
+    Views turn it into a flash message and a 4xx; the API into a JSON error; the CLI into a
+    message and a non-zero exit. `field` names the input at fault when there is one.
+    """
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Conflict(DomainError):
+    """The record changed since the form was rendered; nothing was written."""
+
+    status_code = 409
+
+
+def wants_json() -> bool:
+    """API paths always answer JSON, whatever the Accept header says."""
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, code: str, message: str, parameter: str | None = None):
+    """The one error shape of the API: {"error": {"status", "code", "message", "parameter"}}."""
+    body: dict = {"status": status, "code": code, "message": message}
+    if parameter:
+        body["parameter"] = parameter
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(exc: HTTPException):
+        status = exc.code or 500
+        if wants_json():
+            code = (exc.name or "error").lower().replace(" ", "_")
+            return api_error(status, code, exc.description or exc.name)
+        return (
+            render_template(
+                "errors/error.html", status=status, title=exc.name, description=exc.description
+            ),
+            status,
+        )
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(exc: DomainError):
+        if wants_json():
+            code = {404: "not_found", 409: "conflict"}.get(exc.status_code, "invalid")
+            return api_error(exc.status_code, code, exc.message, exc.field)
+        # Views that can re-show their form catch DomainError themselves; this is the fallback.
+        return (
+            render_template(
+                "errors/error.html",
+                status=exc.status_code,
+                title="Not possible",
+                description=exc.message,
+            ),
+            exc.status_code,
+        )
+
+    @app.errorhandler(500)
+    def handle_server_error(exc):
+        if wants_json():
+            return api_error(500, "internal_error", "The server could not complete the request.")
+        return render_template(
+            "errors/error.html",
+            status=500,
+            title="Something went wrong",
+            description="The server could not complete the request. Nothing was saved.",
+        ), 500

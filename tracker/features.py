@@ -1,0 +1,61 @@
+"""The list of features whose pages the app serves. A new feature adds its blueprint here."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker import assets
+    from tracker.api import endpoints as api_endpoints
+    from tracker.audit import routes as audit_routes
+    from tracker.auth import routes as auth_routes
+    from tracker.overview import routes as overview_routes
+
+    for blueprint in (
+        assets.bp,
+        overview_routes.bp,
+        auth_routes.bp,
+        audit_routes.bp,
+        api_endpoints.bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+# (endpoint, label, role needed or None for public). Entries whose feature is not installed
+# (endpoint unknown to the app) are left out, so the menus never link to a 404.
+PUBLIC_NAV = (
+    ("overview.home", "Overview"),
+    ("maps.show_map", "Map"),
+    ("exports.activated_list", "Activated list"),
+    ("exports.planned_list", "Planned"),
+    ("exports.list_releases", "Releases"),
+)
+STAFF_NAV = (
+    ("dashboard.show_dashboard", "Dashboard", "viewer"),
+    ("jurisdictions.list_jurisdictions", "Jurisdictions", "viewer"),
+    ("deferrals.list_deferrals", "Deferral letters", "viewer"),
+    ("briefings.list_briefings", "Briefings", "viewer"),
+    ("jurisdictions.list_states", "States", "viewer"),
+    ("plan.import_plan", "Plan import", "editor"),
+    ("audit.list_events", "Audit log", "admin"),
+    ("auth.admin_users", "Users", "admin"),
+)
+
+
+def register_navigation(app: Flask) -> None:
+    from tracker.assets import vendor_url
+    from tracker.auth.access import user_has
+    from tracker.auth.models import Role
+
+    app.jinja_env.globals["vendor_url"] = vendor_url
+
+    @app.context_processor
+    def navigation():
+        known = app.view_functions
+        return {
+            "public_nav": [(e, label) for e, label in PUBLIC_NAV if e in known],
+            "staff_nav": [
+                (e, label) for e, label, role in STAFF_NAV if e in known and user_has(Role(role))
+            ],
+        }

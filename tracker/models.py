@@ -1,0 +1,32 @@
+"""Imports every feature's models so the metadata is complete (Alembic, create_all, tests)."""
+
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Role, User
+from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
+from tracker.deferrals.models import Attachment, DeferralNote, DeferralRequest
+from tracker.exports.models import ExportRecord, Release, ReleaseFile
+from tracker.jurisdictions.models import Jurisdiction, JurisdictionKind, State, StateKind
+from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+
+__all__ = [
+    "Activation",
+    "Attachment",
+    "AuditEvent",
+    "Briefing",
+    "BriefingKind",
+    "DeferralNote",
+    "DeferralRequest",
+    "ExportRecord",
+    "Jurisdiction",
+    "JurisdictionKind",
+    "PlanChange",
+    "PlanChangeKind",
+    "Release",
+    "ReleaseFile",
+    "Role",
+    "State",
+    "StateKind",
+    "User",
+    "briefing_jurisdiction",
+    "briefing_state",
+]

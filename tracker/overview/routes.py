@@ -1,0 +1,42 @@
+"""/ (the public overview) and /healthz."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.jurisdictions.models import Jurisdiction, State
+
+bp = Blueprint("overview", __name__)
+
+
+@bp.get("/")
+def home():
+    from tracker.overview.figures import headline_figures
+
+    return render_template("overview/home.html", figures=headline_figures())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; answer with our icon.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and readiness in one: the database answers and holds the registry."""
+    states = db.session.scalar(select(func.count()).select_from(State))
+    jurisdictions = db.session.scalar(select(func.count()).select_from(Jurisdiction))
+    response = jsonify(
+        {
+            "status": "ok",
+            "database": db.engine.dialect.name,
+            "states": states,
+            "jurisdictions": jurisdictions,
+        }
+    )
+    response.headers["Cache-Control"] = "no-store"
+    current_app.logger.debug("healthz ok")
+    return response

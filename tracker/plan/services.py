@@ -1,0 +1,219 @@
+"""Changing the plan: schedule, remove, record an activation. Every write is audited.
+
+Plan changes are append-only; "rescheduling" is a new plan change decided on a later date. Each
+write bumps the jurisdiction's version, so a form rendered before someone else's change is
+refused instead of silently overwriting it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from tracker.audit.services import current_actor, record, snapshot
+from tracker.auth.models import User
+from tracker.dates import today
+from tracker.db import utcnow
+from tracker.errors import Conflict, DomainError, NotFound
+from tracker.extensions import db
+from tracker.jurisdictions.models import Jurisdiction
+from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+
+PLAN_CHANGE_FIELDS = (
+    "jurisdiction_fips",
+    "kind",
+    "scheduled_on",
+    "decided_on",
+    "reason",
+    "source",
+    "deferral_request_id",
+    "is_demo",
+)
+ACTIVATION_FIELDS = ("jurisdiction_fips", "activated_on", "source", "is_demo")
+
+
+def get_jurisdiction(fips: str, *, for_update_version: int | None = None) -> Jurisdiction:
+    """The jurisdiction with this FIPS code; with `for_update_version`, also check it is unchanged.
+
+    Raises NotFound for an unknown code and Conflict when the jurisdiction changed since the
+    caller's form was rendered at version `for_update_version`.
+    """
+    jurisdiction = db.session.get(Jurisdiction, fips)
+    if jurisdiction is None:
+        raise NotFound(f"No jurisdiction has FIPS code {fips!r}.", field="fips")
+    if for_update_version is not None and jurisdiction.version_id != for_update_version:
+        raise Conflict(
+            f"{jurisdiction.label} was changed by someone else since you opened this page "
+            "(see its timeline). Nothing was saved; review the change and try again."
+        )
+    return jurisdiction
+
+
+def _actor_id(actor: User | None) -> int | None:
+    actor = actor or current_actor()
+    return actor.id if actor is not None else None
+
+
+def _touch(jurisdiction: Jurisdiction) -> None:
+    # Dirtying the row makes SQLAlchemy issue UPDATE ... WHERE version_id = <read version>,
+    # which fails (StaleDataError) if a concurrent transaction got there first.
+    jurisdiction.updated_at = utcnow()
+
+
+def latest_plan_change(fips: str, as_of: dt.date | None = None) -> PlanChange | None:
+    """The plan change in force for a jurisdiction on `as_of` (default: every change so far)."""
+    statement = select(PlanChange).where(PlanChange.jurisdiction_fips == fips)
+    if as_of is not None:
+        statement = statement.where(PlanChange.decided_on <= as_of)
+    statement = statement.order_by(PlanChange.decided_on.desc(), PlanChange.id.desc()).limit(1)
+    return db.session.scalar(statement)
+
+
+def activation_of(fips: str) -> Activation | None:
+    """The jurisdiction's activation, if it has one."""
+    return db.session.scalar(select(Activation).where(Activation.jurisdiction_fips == fips))
+
+
+def _check_decided_on(decided_on: dt.date) -> None:
+    if decided_on > today():
+        raise DomainError("The decision date cannot be in the future.", field="decided_on")
+
+
+def _require_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Give the reason for this change to the plan.", field="reason")
+    return reason
+
+
+def _refuse_if_activated(jurisdiction: Jurisdiction, decided_on: dt.date) -> None:
+    activation = activation_of(jurisdiction.fips)
+    if activation is not None and activation.activated_on <= decided_on:
+        raise DomainError(
+            f"{jurisdiction.label} activated on {activation.activated_on.isoformat()}; "
+            "its plan can no longer change.",
+            field="fips",
+        )
+
+
+def schedule(
+    fips: str,
+    scheduled_on: dt.date,
+    *,
+    decided_on: dt.date | None = None,
+    reason: str,
+    source: str,
+    expected_version: int | None = None,
+    deferral_request_id: int | None = None,
+    is_demo: bool = False,
+    actor: User | None = None,
+) -> PlanChange:
+    """Schedule (or reschedule) a jurisdiction's activation for `scheduled_on`.
+
+    Appends a plan change decided on `decided_on` (default today; never in the future). A reason
+    is required. Refused once the jurisdiction has activated.
+    """
+    jurisdiction = get_jurisdiction(fips, for_update_version=expected_version)
+    decided_on = decided_on or today()
+    _check_decided_on(decided_on)
+    reason = _require_reason(reason)
+    _refuse_if_activated(jurisdiction, decided_on)
+    change = PlanChange(
+        jurisdiction_fips=jurisdiction.fips,
+        kind=PlanChangeKind.SCHEDULED,
+        scheduled_on=scheduled_on,
+        decided_on=decided_on,
+        reason=reason,
+        source=source,
+        deferral_request_id=deferral_request_id,
+        is_demo=is_demo,
+        recorded_by_id=_actor_id(actor),
+    )
+    db.session.add(change)
+    _touch(jurisdiction)
+    db.session.flush()
+    record(
+        "plan.schedule",
+        "jurisdiction",
+        fips,
+        after=snapshot(change, PLAN_CHANGE_FIELDS),
+        actor=actor,
+    )
+    return change
+
+
+def remove_from_plan(
+    fips: str,
+    *,
+    decided_on: dt.date | None = None,
+    reason: str,
+    source: str,
+    expected_version: int | None = None,
+    deferral_request_id: int | None = None,
+    is_demo: bool = False,
+    actor: User | None = None,
+) -> PlanChange:
+    """Take a jurisdiction out of the deployment plan (it can be scheduled again later)."""
+    jurisdiction = get_jurisdiction(fips, for_update_version=expected_version)
+    decided_on = decided_on or today()
+    _check_decided_on(decided_on)
+    reason = _require_reason(reason)
+    _refuse_if_activated(jurisdiction, decided_on)
+    change = PlanChange(
+        jurisdiction_fips=jurisdiction.fips,
+        kind=PlanChangeKind.REMOVED,
+        scheduled_on=None,
+        decided_on=decided_on,
+        reason=reason,
+        source=source,
+        deferral_request_id=deferral_request_id,
+        is_demo=is_demo,
+        recorded_by_id=_actor_id(actor),
+    )
+    db.session.add(change)
+    _touch(jurisdiction)
+    db.session.flush()
+    record(
+        "plan.remove", "jurisdiction", fips, after=snapshot(change, PLAN_CHANGE_FIELDS), actor=actor
+    )
+    return change
+
+
+def record_activation(
+    fips: str,
+    activated_on: dt.date,
+    *,
+    source: str,
+    expected_version: int | None = None,
+    is_demo: bool = False,
+    actor: User | None = None,
+) -> Activation:
+    """Record the day a jurisdiction activated. Once only, and never a day in the future."""
+    jurisdiction = get_jurisdiction(fips, for_update_version=expected_version)
+    if activated_on > today():
+        raise DomainError("An activation date cannot be in the future.", field="activated_on")
+    existing = activation_of(fips)
+    if existing is not None:
+        raise DomainError(
+            f"{jurisdiction.label} already activated on {existing.activated_on.isoformat()}.",
+            field="activated_on",
+        )
+    activation = Activation(
+        jurisdiction_fips=fips,
+        activated_on=activated_on,
+        source=source,
+        is_demo=is_demo,
+        recorded_by_id=_actor_id(actor),
+    )
+    db.session.add(activation)
+    _touch(jurisdiction)
+    db.session.flush()
+    record(
+        "plan.activate",
+        "jurisdiction",
+        fips,
+        after=snapshot(activation, ACTIVATION_FIELDS),
+        actor=actor,
+    )
+    return activation

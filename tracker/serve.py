@@ -1,0 +1,54 @@
+"""`tracker serve`: the production WSGI server (gunicorn), never Flask's debug server."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from gunicorn.app.base import BaseApplication
+
+
+class TrackerServer(BaseApplication):
+    """Gunicorn, configured in code so `tracker serve` needs no config file."""
+
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Each worker builds its own app (and database pool) after the fork.
+        from tracker import create_app
+
+        return create_app()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--workers", type=int, default=None, help="Worker processes (default: TRACKER_WORKERS)."
+)
+@with_appcontext
+def serve_command(host: str, port: int, workers: int | None) -> None:
+    """Serve the tracker with gunicorn."""
+    workers = workers or current_app.config["TRACKER_WORKERS"]
+    click.echo(f"Activation Tracker on http://{host}:{port}/ ({workers} workers)")
+    TrackerServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "sync",
+            "timeout": 60,
+            "graceful_timeout": 20,
+            "accesslog": "-",
+            "errorlog": "-",
+            # gunicorn 27 otherwise creates a control socket under $HOME/.gunicorn.
+            "control_socket_disable": True,
+            "max_requests": 5000,
+            "max_requests_jitter": 500,
+        }
+    ).run()
