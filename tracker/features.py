@@ -36,7 +36,7 @@ STAFF_NAV = (
     ("jurisdictions.list_jurisdictions", "Jurisdictions", "viewer"),
     ("deferrals.list_deferrals", "Deferral letters", "viewer"),
     ("briefings.list_briefings", "Briefings", "viewer"),
-    ("jurisdictions.list_states", "States", "viewer"),
+    ("states.list_states", "States", "viewer"),
     ("plan.import_plan", "Plan import", "editor"),
     ("audit.list_events", "Audit log", "admin"),
     ("auth.admin_users", "Users", "admin"),

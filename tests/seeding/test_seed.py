@@ -66,9 +66,7 @@ def test_demo_covers_every_jurisdiction_deterministically_and_once(app, cli_runn
     assert result.exit_code == 0, result.output
     with app.app_context():
         activations = dict(
-            db.session.execute(
-                select(Activation.jurisdiction_fips, Activation.activated_on)
-            ).all()
+            db.session.execute(select(Activation.jurisdiction_fips, Activation.activated_on)).all()
         )
         assert len(activations) == 3233
         demo_dates = [d for f, d in activations.items() if f not in REAL]
