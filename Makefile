@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # The XStatic packages build from sdists that still need pkg_resources (setuptools < 81).
+# pip >= 25.3 reads build constraints from PIP_BUILD_CONSTRAINT; older pips from PIP_CONSTRAINT.
 export PIP_CONSTRAINT := $(CURDIR)/.ci/build-constraints.txt
+export PIP_BUILD_CONSTRAINT := $(CURDIR)/.ci/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install lint bench clean
