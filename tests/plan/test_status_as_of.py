@@ -170,3 +170,22 @@ def test_rule_order(activated, kind, scheduled, pending, expected):
         pending,
     )
     assert status is expected
+
+
+def test_cached_status_follows_every_committed_change(app_context):
+    from tracker.extensions import db
+    from tracker.plan.status import cached_status_as_of
+
+    def status_of_county():
+        rows = cached_status_as_of(D("2011-03-01"), state="TX")
+        return next(row for row in rows if row.fips == COUNTY).status
+
+    assert status_of_county() is Status.NOT_SCHEDULED
+    assert cached_status_as_of(D("2011-03-01"), state="TX") is cached_status_as_of(
+        D("2011-03-01"), state="tx"
+    )
+    schedule(COUNTY, "2011-05-10", decided_on="2011-01-10")
+    # Uncommitted writes are seen by their own transaction but never cached for others.
+    assert status_of_county() is Status.PLANNED
+    db.session.commit()
+    assert status_of_county() is Status.PLANNED
