@@ -9,12 +9,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker import assets
     from tracker.api import endpoints as api_endpoints
     from tracker.audit import routes as audit_routes
+    from tracker.dashboard import routes as dashboard_routes
     from tracker.auth import routes as auth_routes
     from tracker.overview import routes as overview_routes
 
     for blueprint in (
         assets.bp,
         overview_routes.bp,
+        dashboard_routes.bp,
         auth_routes.bp,
         audit_routes.bp,
         api_endpoints.bp,

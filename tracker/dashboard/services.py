@@ -1,0 +1,61 @@
+"""The program dashboard: every figure for one as-of date, gathered from each feature's services.
+
+Nothing is counted here that another feature already counts: plan figures come from the status
+rule, letters from the deferrals feature, briefing reach from the briefings feature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from tracker.dashboard.chart import cumulative_chart
+from tracker.dashboard.progress import (
+    ProgressPoint,
+    Projection,
+    due_within,
+    project_completion,
+    rollout_progress,
+)
+from tracker.overview.figures import activated_places
+from tracker.plan.status import Status, cached_status_as_of, count_by_status
+
+DUE_WINDOWS = (30, 60, 90)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    as_of: dt.date
+    total: int
+    counts: dict[Status, int]
+    past_due: int
+    states_with_activation: int
+    territories_with_activation: int
+    due: dict[int, int]
+    progress: list[ProgressPoint]
+    projection: Projection
+    chart: Markup
+
+
+def program_dashboard(as_of: dt.date) -> Dashboard:
+    """The staff view of the rollout on `as_of`: status counts (all five statuses), where
+    activations stand, what is due in 30/60/90 days, and progress against the plan."""
+    rows = cached_status_as_of(as_of)
+    counts = count_by_status(rows)
+    states, territories = activated_places(rows)
+    progress = rollout_progress(rows, as_of)
+    projection = project_completion(rows, as_of)
+    return Dashboard(
+        as_of=as_of,
+        total=len(rows),
+        counts=counts,
+        past_due=sum(1 for row in rows if row.past_due),
+        states_with_activation=states,
+        territories_with_activation=territories,
+        due={days: due_within(rows, as_of, days) for days in DUE_WINDOWS},
+        progress=progress,
+        projection=projection,
+        chart=cumulative_chart(progress, len(rows), as_of, projection),
+    )
