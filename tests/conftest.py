@@ -24,7 +24,7 @@ ENGINES = ("sqlite", "postgresql")
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery staple"
 SECRET = "test-secret-key-not-for-production"
-POSTGRES_DATABASES = ("tracker_test", "tracker_live", "tracker_scratch")
+POSTGRES_DATABASES = ("tracker_test", "tracker_live", "tracker_scratch", "tracker_backup")
 
 
 def unavailable(reason: str) -> None:

@@ -8,10 +8,11 @@ from flask.cli import FlaskGroup
 
 def init_app(app: Flask) -> None:
     from tracker.auth.cli import users_group
+    from tracker.backup.cli import backup_command, restore_command
     from tracker.seeding.cli import seed_command
     from tracker.serve import serve_command
 
-    for command in (seed_command, users_group, serve_command):
+    for command in (seed_command, users_group, serve_command, backup_command, restore_command):
         app.cli.add_command(command)
 
 
