@@ -1,0 +1,60 @@
+"""Response headers on every response, and sign-in throttling."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import SECRET, make_app
+
+
+def csp_of(response) -> dict[str, str]:
+    policy = response.headers["Content-Security-Policy"]
+    return {part.split()[0]: part for part in (p.strip() for p in policy.split(";")) if part}
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/healthz", "/no-such-page", "/api/v1/no-such"])
+def test_every_response_carries_the_hardening_headers(client, path):
+    response = client.get(path)
+    policy = csp_of(response)
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+    assert re.search(r"'nonce-[A-Za-z0-9_-]{20,}'", policy["script-src"])
+    assert policy["frame-ancestors"] == "frame-ancestors 'none'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_each_request_gets_its_own_nonce_and_inline_scripts_carry_it(client):
+    first = csp_of(client.get("/login"))["script-src"]
+    second = csp_of(client.get("/login"))["script-src"]
+    assert first != second
+
+
+def test_https_setting_adds_hsts(app, tmp_path):
+    secure = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, TRACKER_HTTPS="true")
+    response = secure.test_client().get("/login")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_failed_sign_ins_are_throttled_per_account_with_a_clear_message(app, tmp_path):
+    # A separate app with throttling on; unknown accounts write nothing to the database.
+    throttled = make_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        TRACKER_SECRET_KEY=SECRET,
+    )
+    client = throttled.test_client()
+    form = {"email": "nobody@example.gov", "password": "wrong password here"}
+    statuses = [client.post("/login", data=form).status_code for _ in range(10)]
+    assert statuses == [401] * 10
+    blocked = client.post("/login", data=form)
+    assert blocked.status_code == 429
+    assert "Too many failed sign-in attempts for this account" in blocked.get_data(as_text=True)
+    # Another account from the same address is not yet blocked (the per-address limit is higher).
+    other = client.post("/login", data={**form, "email": "someone@example.gov"})
+    assert other.status_code == 401
