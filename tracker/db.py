@@ -101,7 +101,19 @@ __all__ = [
 ]
 
 
+def _expects_to_write() -> bool:
+    """Form posts and commands write; page views and API reads only read."""
+    from flask import has_request_context, request
+
+    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+    if connection.dialect.name != "sqlite":
+        return
+    # A deferred transaction that reads and then writes fails at once with "database is locked"
+    # when another writer committed in between (WAL's snapshot rule: the busy timeout does not
+    # apply). Writers therefore take the write lock up front and queue on the busy timeout;
+    # readers stay deferred so they never wait for a writer.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _expects_to_write() else "BEGIN")
