@@ -24,7 +24,7 @@ ENGINES = ("sqlite", "postgresql")
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery staple"
 SECRET = "test-secret-key-not-for-production"
-POSTGRES_DATABASES = ("tracker_test", "tracker_live", "tracker_scratch", "tracker_backup")
+POSTGRES_DATABASES = ("tracker_test", "tracker_live", "tracker_scratch", "tracker_committed")
 
 
 def unavailable(reason: str) -> None:
@@ -130,6 +130,24 @@ def app(engine_name, request, tmp_path_factory) -> Iterator[Flask]:
     db.session.session_factory.configure(join_transaction_mode="create_savepoint")
     yield application
     with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def committed_app(engine_name, request, tmp_path_factory) -> Iterator[Flask]:
+    """An app on its own fresh database whose commits are real (for backups, concurrency and
+    crash tests that need several connections or processes); emptied again afterwards."""
+    from flask_migrate import downgrade
+
+    from tracker.extensions import db
+
+    url = fresh_database_url(engine_name, "tracker_committed", request, tmp_path_factory)
+    application = make_app(url, tmp_path_factory.mktemp("committed-instance"))
+    migrate_and_seed(application)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        downgrade(revision="base")
         db.engine.dispose()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import fresh_database_url, make_app, migrate_and_seed
 from tracker.db import Base
 
 
@@ -21,19 +20,8 @@ def table_contents(engine) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture()
-def backup_app(engine_name, request, tmp_path_factory):
-    url = fresh_database_url(engine_name, "tracker_backup", request, tmp_path_factory)
-    app = make_app(url, tmp_path_factory.mktemp("backup-instance"))
-    migrate_and_seed(app)
-    yield app
-    from flask_migrate import downgrade
-
-    from tracker.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        downgrade(revision="base")
-        db.engine.dispose()
+def backup_app(committed_app):
+    return committed_app
 
 
 def write_some_records(app) -> None:
