@@ -1,0 +1,105 @@
+"""Who may do what, for every route the app serves: one table, checked against the URL map.
+
+A route without an entry fails the test, so a new page cannot ship without deciding who may use
+it. Each entry gives, per method, the least role that may use it (None: anyone, signed in or
+not). Every identity is tried on every route and method: those below the role must be refused
+(sign-in redirect or 401 for anonymous visitors, 403 for staff), the others must get through,
+and nobody may ever see a server error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import sign_in
+
+ANYONE = None
+VIEWER, EDITOR, ADMIN = "viewer", "editor", "admin"
+RANK = {ANYONE: 0, VIEWER: 1, EDITOR: 2, ADMIN: 3}
+
+# endpoint -> {method: least role}
+MATRIX: dict[str, dict[str, str | None]] = {
+    "static": {"GET": ANYONE},
+    "assets.vendor": {"GET": ANYONE},
+    "overview.home": {"GET": ANYONE},
+    "overview.favicon": {"GET": ANYONE},
+    "overview.healthz": {"GET": ANYONE},
+    "auth.login": {"GET": ANYONE, "POST": ANYONE},
+    "auth.logout": {"GET": ANYONE, "POST": ANYONE},
+    "auth.admin_users": {"GET": ADMIN, "POST": ADMIN},
+    "auth.set_active": {"POST": ADMIN},
+    "auth.change_role": {"POST": ADMIN},
+    "audit.list_events": {"GET": ADMIN},
+    "dashboard.show_dashboard": {"GET": VIEWER},
+}
+
+# Values for URL variables, by variable name, that name real records where that matters.
+SAMPLE_VALUES = {
+    "fips": "48001",
+    "postal": "TX",
+    "filename": "css/tracker.css",
+    "name": "bootstrap",
+}
+
+
+def sample_url(rule) -> str:
+    values = {}
+    for argument in rule.arguments:
+        converter = rule._converters[argument]
+        if argument in SAMPLE_VALUES:
+            values[argument] = SAMPLE_VALUES[argument]
+        elif type(converter).__name__ == "IntegerConverter":
+            values[argument] = 1
+        else:
+            values[argument] = "1"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_an_entry(app):
+    missing = sorted(
+        f"{method} {rule.rule} ({rule.endpoint})"
+        for rule, method in routes(app)
+        if method not in MATRIX.get(rule.endpoint, {})
+    )
+    assert not missing, "routes with no authorization entry:\n" + "\n".join(missing)
+    stale = sorted(set(MATRIX) - {rule.endpoint for rule in app.url_map.iter_rules()})
+    assert not stale, f"entries for routes that no longer exist: {stale}"
+
+
+def refused(response, anonymous: bool, api: bool) -> bool:
+    if anonymous:
+        if api:
+            return response.status_code == 401
+        return response.status_code in (302, 303) and "/login" in response.headers.get(
+            "Location", ""
+        )
+    return response.status_code == 403
+
+
+@pytest.mark.parametrize("identity", [ANYONE, VIEWER, EDITOR, ADMIN])
+def test_each_identity_gets_exactly_what_the_table_allows(app, client, make_user, identity):
+    if identity is not ANYONE:
+        assert sign_in(client, make_user(identity)).status_code == 303
+    problems = []
+    for rule, method in routes(app):
+        if rule.endpoint == "auth.logout":
+            continue  # would end this identity's session for the routes after it
+        needed = MATRIX[rule.endpoint][method]
+        url = sample_url(rule)
+        api = url.startswith("/api/")
+        response = client.open(url, method=method, data={})
+        if response.status_code >= 500:
+            problems.append(f"{method} {url}: server error {response.status_code}")
+            continue
+        denied = refused(response, identity is ANYONE, api)
+        if RANK[identity] < RANK[needed] and not denied:
+            problems.append(f"{method} {url}: {identity or 'anonymous'} got {response.status_code}")
+        if RANK[identity] >= RANK[needed] and denied:
+            problems.append(f"{method} {url}: {identity or 'anonymous'} was refused")
+    assert not problems, "\n".join(problems)
