@@ -1,0 +1,166 @@
+"""Load: 60 seconds of mixed public traffic against 2 gunicorn workers on PostgreSQL.
+
+    apt-get install -y wrk
+    .venv/bin/python bench/load.py [--seconds 60] [--connections 8]
+
+Starts a throwaway PostgreSQL cluster, migrates and seeds it with the demo rollout, starts
+`tracker serve --workers 2` on a loopback port, warms every URL, then lets wrk request the five
+public URLs in turn for the whole run. Reports requests, errors (socket errors and non-2xx/3xx
+answers), p50/p99 latency, and the workers' memory (RSS) before and after. Traffic goes only to
+127.0.0.1 and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.postgres import throwaway_cluster  # noqa: E402
+
+AS_OF = "2010-08-31"
+PATHS = (
+    "/",
+    "/map",
+    f"/api/v1/status?as_of={AS_OF}",
+    f"/activated?as_of={AS_OF}",
+    f"/exports/activated.csv?as_of={AS_OF}",
+)
+TRACKER = str(Path(sys.executable).with_name("tracker"))
+
+# wrk sends each connection's requests round the list of paths.
+WRK_SCRIPT = """
+local paths = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def worker_rss_mib(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker (children of the master), in MiB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        kib = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+        sizes.append(round(kib / 1024, 1))
+    return sorted(sizes)
+
+
+def run(seconds: int, connections: int) -> dict:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    with throwaway_cluster(("tracker_load",)) as urls, tempfile.TemporaryDirectory() as instance:
+        env = {
+            **os.environ,
+            "TRACKER_ENV": "production",
+            "TRACKER_SECRET_KEY": "load-test-secret-not-for-production",
+            "TRACKER_DATABASE_URL": urls["tracker_load"],
+            "TRACKER_INSTANCE_PATH": instance,
+        }
+        subprocess.run([TRACKER, "db", "upgrade"], env=env, check=True, capture_output=True)
+        subprocess.run([TRACKER, "seed", "--demo"], env=env, check=True, capture_output=True)
+        port = free_port()
+        server = subprocess.Popen(
+            [TRACKER, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    requests.get(f"{base}/healthz", timeout=2).raise_for_status()
+                    break
+                except requests.RequestException:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+            for _ in range(4):  # both workers see every URL once or more
+                for path in PATHS:
+                    requests.get(base + path, timeout=30).raise_for_status()
+            before = worker_rss_mib(server.pid)
+            script = Path(instance) / "paths.lua"
+            script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in PATHS))
+            output = subprocess.run(
+                ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                 "-s", str(script), base],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            after = worker_rss_mib(server.pid)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    return {**parse_wrk(output), "rss_before_mib": before, "rss_after_mib": after, "raw": output}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+
+def parse_wrk(output: str) -> dict:
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = 0
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        errors += int(non_2xx.group(1))
+    return {
+        "requests": requests,
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "errors": errors,
+        "p50_ms": _ms(re.search(r"50%\s+(\S+)", output).group(1)),
+        "p99_ms": _ms(re.search(r"99%\s+(\S+)", output).group(1)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    result = run(args.seconds, args.connections)
+    growth = max(result["rss_after_mib"]) / max(result["rss_before_mib"]) - 1
+    print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
+    print(
+        f"\n{result['requests']:,} requests in {args.seconds} s "
+        f"({result['requests_per_second']:.0f}/s), {result['errors']} errors; "
+        f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms; "
+        f"worker RSS {result['rss_before_mib']} MiB before, {result['rss_after_mib']} MiB after "
+        f"({growth:+.1%})"
+    )
+
+
+if __name__ == "__main__":
+    main()
