@@ -9,10 +9,18 @@ from flask.cli import FlaskGroup
 def init_app(app: Flask) -> None:
     from tracker.auth.cli import users_group
     from tracker.backup.cli import backup_command, restore_command
+    from tracker.plan.cli import import_group
     from tracker.seeding.cli import seed_command
     from tracker.serve import serve_command
 
-    for command in (seed_command, users_group, serve_command, backup_command, restore_command):
+    for command in (
+        seed_command,
+        users_group,
+        serve_command,
+        backup_command,
+        restore_command,
+        import_group,
+    ):
         app.cli.add_command(command)
 
 

@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.dashboard import routes as dashboard_routes
     from tracker.auth import routes as auth_routes
     from tracker.overview import routes as overview_routes
+    from tracker.plan import routes as plan_routes
 
     for blueprint in (
         assets.bp,
@@ -19,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard_routes.bp,
         auth_routes.bp,
         audit_routes.bp,
+        plan_routes.bp,
         api_endpoints.bp,
     ):
         app.register_blueprint(blueprint)

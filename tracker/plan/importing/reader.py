@@ -1,0 +1,295 @@
+"""Reading a plan file (CSV or XLSX) into numbered rows keyed by our column names.
+
+CSV: UTF-8 with or without a byte-order mark (Windows-1252 is accepted as a fallback, since
+that is what Excel's plain "CSV" writes), any line endings, comma, semicolon or tab delimited.
+XLSX: the first worksheet, read in read-only mode with formulas giving their saved values; a
+merged range gives its value to every cell it covers. In both, blank rows are skipped, rows keep
+the number a spreadsheet shows them under (the header is usually row 1), and the header row is
+the first row (within the first ten) that names a jurisdiction column, so title rows above the
+header are allowed. Headers are matched case-insensitively through COLUMN_ALIASES; other columns
+are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from tracker.errors import DomainError
+
+REQUIRED_COLUMNS = ("state", "jurisdiction")
+DATE_COLUMNS = ("scheduled_on", "activated_on")
+COLUMNS = ("state", "jurisdiction", "scheduled_on", "activated_on", "decided_on", "reason")
+# Header (lower-case, words joined by "_") -> our column.
+COLUMN_ALIASES: dict[str, str] = {
+    **{name: "state" for name in ("state", "st", "state_code", "state_postal", "postal_code",
+                                   "state_name", "state_fips", "state_abbreviation")},
+    **{name: "jurisdiction" for name in ("jurisdiction", "jurisdiction_name", "county",
+                                          "county_name", "county_equivalent", "fips",
+                                          "fips_code", "county_fips", "jurisdiction_fips",
+                                          "name")},
+    **{name: "scheduled_on" for name in ("scheduled_on", "scheduled", "scheduled_date",
+                                          "planned", "planned_on", "planned_date",
+                                          "planned_activation", "planned_activation_date",
+                                          "estimated_activation_date", "schedule")},
+    **{name: "activated_on" for name in ("activated_on", "activated", "activation_date",
+                                          "date_activated", "activation")},
+    **{name: "decided_on" for name in ("decided_on", "decided", "decision_date",
+                                        "date_decided")},
+    **{name: "reason" for name in ("reason", "reasons", "note", "notes", "comment",
+                                    "comments")},
+}  # fmt: skip
+MAX_ROWS = 100_000
+MAX_COLUMNS = 64
+HEADER_SEARCH_ROWS = 10
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read as a plan (empty, wrong headers, not CSV/XLSX...)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")
+
+
+@dataclass
+class SourceRow:
+    """One data row: its number in the file and its cells under our column names."""
+
+    number: int
+    values: dict[str, object]
+    # Columns whose cell holds a formula with no saved value (a file never opened in Excel).
+    uncalculated: set[str] = field(default_factory=set)
+
+
+@dataclass
+class SourceFile:
+    rows: list[SourceRow]
+    header_row: int
+    columns: dict[str, str]  # our column -> the header as the file writes it
+    ignored_columns: list[str]
+
+
+def header_key(text: object) -> str:
+    return "_".join(re.findall(r"[a-z0-9]+", str(text or "").casefold()))
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_plan_file(filename: str, data: bytes) -> SourceFile:
+    """The rows of a CSV or XLSX plan file; ImportFileError when the file cannot be a plan."""
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise ImportFileError(f"{filename} is empty.")
+    if data.startswith(XLSX_MAGIC):
+        numbered = _xlsx_rows(filename, data)
+    elif filename.lower().endswith((".xlsx", ".xlsm")):
+        raise ImportFileError(f"{filename} is not a valid XLSX workbook.")
+    elif filename.lower().endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            f"{filename} is an old Excel (.xls) workbook: save it as .xlsx or CSV and try again."
+        )
+    else:
+        numbered = _csv_rows(filename, data)
+    return _with_header(filename, numbered)
+
+
+def _with_header(filename: str, numbered) -> SourceFile:
+    header: tuple[int, list[object]] | None = None
+    first_non_blank: tuple[int, list[object]] | None = None
+    seen = 0
+    rows: list[SourceRow] = []
+    mapping: dict[int, str] = {}
+    columns: dict[str, str] = {}
+    ignored: list[str] = []
+    for number, cells in numbered:
+        if all(is_blank(cell) for cell in cells):
+            continue
+        if header is None:
+            seen += 1
+            first_non_blank = first_non_blank or (number, cells)
+            keys = [header_key(cell) for cell in cells]
+            if any(COLUMN_ALIASES.get(key) == "jurisdiction" for key in keys):
+                header = (number, cells)
+                mapping, columns, ignored = _map_columns(filename, cells)
+            elif seen >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(
+                f"{filename} has more than {MAX_ROWS:,} rows; split it into smaller files."
+            )
+        values = {
+            name: cells[index] if index < len(cells) else None for index, name in mapping.items()
+        }
+        uncalculated = getattr(cells, "uncalculated", set())
+        rows.append(
+            SourceRow(number, values, {mapping[i] for i in uncalculated if i in mapping} or set())
+        )
+    if first_non_blank is None:
+        raise ImportFileError(f"{filename} has no rows at all.")
+    if header is None:
+        found = ", ".join(repr(str(c)) for c in first_non_blank[1] if not is_blank(c))
+        raise ImportFileError(
+            f"{filename}: no header row names the required columns "
+            f"{', '.join(REQUIRED_COLUMNS)} and one of {', '.join(DATE_COLUMNS)} "
+            f"(row {first_non_blank[0]} has {found or 'nothing'})."
+        )
+    if not rows:
+        raise ImportFileError(f"{filename} has a header (row {header[0]}) but no data rows.")
+    return SourceFile(rows=rows, header_row=header[0], columns=columns, ignored_columns=ignored)
+
+
+def _map_columns(filename: str, cells: list[object]) -> tuple[dict[int, str], dict, list[str]]:
+    mapping: dict[int, str] = {}
+    columns: dict[str, str] = {}
+    ignored: list[str] = []
+    for index, cell in enumerate(cells):
+        if is_blank(cell):
+            continue
+        name = COLUMN_ALIASES.get(header_key(cell))
+        if name is None:
+            ignored.append(str(cell).strip())
+            continue
+        if name in columns:
+            raise ImportFileError(
+                f"{filename}: the columns {columns[name]!r} and {str(cell).strip()!r} both "
+                f"give {name}; keep one."
+            )
+        mapping[index] = name
+        columns[name] = str(cell).strip()
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if not any(name in columns for name in DATE_COLUMNS):
+        missing.append(" or ".join(DATE_COLUMNS))
+    if missing:
+        found = ", ".join(repr(str(c).strip()) for c in cells if not is_blank(c))
+        raise ImportFileError(
+            f"{filename}: missing required column(s): {', '.join(missing)} (the header has "
+            f"{found}). See docs/import.md for the accepted column names."
+        )
+    return mapping, columns, ignored
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_rows(filename: str, data: bytes):
+    text = _decode(data)
+    if "\x00" in text:
+        raise ImportFileError(f"{filename} is neither a CSV text file nor an XLSX workbook.")
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, [cell.strip() for cell in cells[:MAX_COLUMNS]]
+    except csv.Error as exc:
+        raise ImportFileError(f"{filename} is not readable as CSV: {exc}.") from exc
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+
+
+class _Cells(list):
+    """A row's values, plus the indexes of formula cells that have no saved value."""
+
+    uncalculated: set[int]
+
+
+def _xlsx_rows(filename: str, data: bytes):
+    # openpyxl's read-only worksheet hides merged ranges and formulas without saved values, so
+    # the sheet is walked with openpyxl's own parser, which collects both (openpyxl 3.1).
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class _Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                self.uncalculated.add((cell["row"], cell["column"]))
+            return cell
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(f"{filename} is not a readable XLSX workbook ({exc}).") from exc
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(f"{filename} has no worksheet.")
+        sheet = workbook.worksheets[0]
+        rows: dict[int, list[object]] = {}
+        with sheet._get_source() as source:
+            parser = _Parser(
+                source,
+                workbook.shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            parser.uncalculated = set()
+            for number, cells in parser.parse():
+                if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    raise ImportFileError(
+                        f"{filename} has more than {MAX_ROWS:,} rows; split it into smaller files."
+                    )
+                values: list[object] = [None] * min(
+                    MAX_COLUMNS, max((c["column"] for c in cells), default=0)
+                )
+                for cell in cells:
+                    if cell["column"] <= MAX_COLUMNS:
+                        values[cell["column"] - 1] = _cell_value(cell["value"])
+                rows[number] = values
+        merged = parser.merged_cells.mergeCell if parser.merged_cells else []
+        for merge in merged:
+            min_col, min_row, max_col, max_row = range_boundaries(merge.ref)
+            top_left = _at(rows, min_row, min_col)
+            for row in range(min_row, min(max_row, max(rows, default=0)) + 1):
+                for column in range(min_col, min(max_col, MAX_COLUMNS) + 1):
+                    _put(rows, row, column, top_left)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise ImportFileError(f"{filename} is not a readable XLSX workbook ({exc}).") from exc
+    finally:
+        workbook.close()
+    uncalculated: dict[int, set[int]] = {}
+    for row, column in parser.uncalculated:
+        uncalculated.setdefault(row, set()).add(column - 1)
+    for number in sorted(rows):
+        cells = _Cells(rows[number])
+        cells.uncalculated = uncalculated.get(number, set())
+        yield number, cells
+
+
+def _cell_value(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dt.time | dt.timedelta):
+        return str(value)
+    return value
+
+
+def _at(rows: dict[int, list[object]], row: int, column: int) -> object:
+    cells = rows.get(row, [])
+    return cells[column - 1] if column - 1 < len(cells) else None
+
+
+def _put(rows: dict[int, list[object]], row: int, column: int, value: object) -> None:
+    cells = rows.setdefault(row, [])
+    if len(cells) < column:
+        cells.extend([None] * (column - len(cells)))
+    cells[column - 1] = value
