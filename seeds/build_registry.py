@@ -103,8 +103,7 @@ def state_rows(postals: set[str]) -> list[dict[str, str]]:
 def accented_names() -> dict[str, str]:
     """FIPS -> the 2010 Census name, which keeps the accents (Doña Ana, Añasco, Mayagüez)."""
     return {
-        row["statefp"] + row["countyfp"]: row["name"]
-        for row in addfips_table("counties_2010.csv")
+        row["statefp"] + row["countyfp"]: row["name"] for row in addfips_table("counties_2010.csv")
     }
 
 

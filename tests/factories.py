@@ -72,3 +72,25 @@ def deferral_request(
     db.session.add(request)
     db.session.flush()
     return request
+
+
+def briefing(
+    held_on: str,
+    kind: str = "local_briefing",
+    *,
+    jurisdictions: tuple[str, ...] | list[str] = (),
+    states: tuple[str, ...] | list[str] = (),
+    every_jurisdiction_in: tuple[str, ...] | list[str] = (),
+    presenter: str | None = "Outreach lead",
+):
+    """A briefing logged through the service (so its rules and audit apply)."""
+    from tracker.briefings import services as briefings
+
+    return briefings.log_briefing(
+        held_on=D(held_on),
+        kind=kind,
+        jurisdiction_fips=jurisdictions,
+        states=states,
+        every_jurisdiction_in=every_jurisdiction_in,
+        presenter=presenter,
+    )

@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup
 def init_app(app: Flask) -> None:
     from tracker.auth.cli import users_group
     from tracker.backup.cli import backup_command, restore_command
+    from tracker.exports.cli import export_command
     from tracker.plan.cli import import_group
     from tracker.seeding.cli import seed_command
     from tracker.serve import serve_command
@@ -16,10 +17,11 @@ def init_app(app: Flask) -> None:
     for command in (
         seed_command,
         users_group,
-        serve_command,
+        import_group,
+        export_command,
         backup_command,
         restore_command,
-        import_group,
+        serve_command,
     ):
         app.cli.add_command(command)
 

@@ -9,17 +9,29 @@ def register_blueprints(app: Flask) -> None:
     from tracker import assets
     from tracker.api import endpoints as api_endpoints
     from tracker.audit import routes as audit_routes
-    from tracker.dashboard import routes as dashboard_routes
     from tracker.auth import routes as auth_routes
+    from tracker.briefings import routes as briefing_routes
+    from tracker.dashboard import routes as dashboard_routes
+    from tracker.deferrals import routes as deferral_routes
+    from tracker.exports import routes as export_routes
+    from tracker.jurisdictions import routes as jurisdiction_routes
+    from tracker.jurisdictions import state_routes
+    from tracker.maps import routes as map_routes
     from tracker.overview import routes as overview_routes
     from tracker.plan import routes as plan_routes
 
     for blueprint in (
         assets.bp,
         overview_routes.bp,
+        map_routes.bp,
+        export_routes.bp,
         dashboard_routes.bp,
         auth_routes.bp,
         audit_routes.bp,
+        briefing_routes.bp,
+        state_routes.bp,
+        deferral_routes.bp,
+        jurisdiction_routes.bp,
         plan_routes.bp,
         api_endpoints.bp,
     ):
@@ -41,6 +53,7 @@ STAFF_NAV = (
     ("deferrals.list_deferrals", "Deferral letters", "viewer"),
     ("briefings.list_briefings", "Briefings", "viewer"),
     ("states.list_states", "States", "viewer"),
+    ("briefings.readiness", "Readiness", "viewer"),
     ("plan.import_plan", "Plan import", "editor"),
     ("audit.list_events", "Audit log", "admin"),
     ("auth.admin_users", "Users", "admin"),

@@ -78,12 +78,11 @@ def csrf_token(page: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
-def test_a_sign_in_on_one_server_is_valid_on_the_other(two_servers):
-    first, second = two_servers
+def signed_in(base: str) -> requests.Session:
     browser = requests.Session()
-    login_page = browser.get(f"{first}/login").text
+    login_page = browser.get(f"{base}/login").text
     response = browser.post(
-        f"{first}/login",
+        f"{base}/login",
         data={
             "email": "editor@example.gov",
             "password": PASSWORD,
@@ -92,9 +91,43 @@ def test_a_sign_in_on_one_server_is_valid_on_the_other(two_servers):
         allow_redirects=False,
     )
     assert response.status_code == 303
+    return browser
+
+
+def test_a_sign_in_on_one_server_is_valid_on_the_other(two_servers):
+    first, second = two_servers
+    browser = signed_in(first)
     dashboard = browser.get(f"{second}/dashboard", allow_redirects=False)
     assert dashboard.status_code == 200
     assert "editor@example.gov" in dashboard.text
     # Signing out on the second server ends the session on the first too.
     browser.post(f"{second}/logout", data={"csrf_token": csrf_token(dashboard.text)})
     assert "/login" in browser.get(f"{first}/dashboard", allow_redirects=False).headers["Location"]
+
+
+def test_a_letter_uploaded_through_one_server_downloads_from_the_other(two_servers):
+    first, second = two_servers
+    browser = signed_in(first)
+    letter = b"%PDF-1.4\n% a scanned deferral letter\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    form = browser.get(f"{first}/deferrals/new").text
+    response = browser.post(
+        f"{first}/deferrals/new",
+        data={
+            "csrf_token": csrf_token(form),
+            "jurisdiction": "48001",
+            "letter_date": "2010-08-02",
+            "received_on": "2010-08-04",
+            "channel": "email",
+            "sender_name": "Sheriff Pat Doe",
+            "addressed_to": "both",
+            "kind": "not_activate",
+        },
+        files={"attachments": ("letter.pdf", letter, "application/pdf")},
+        allow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:2000]
+    request_page = browser.get(f"{second}{response.headers['Location']}").text
+    download = re.search(r'href="(/deferrals/\d+/attachments/\d+)"', request_page).group(1)
+    served = browser.get(f"{second}{download}")
+    assert served.status_code == 200
+    assert served.content == letter

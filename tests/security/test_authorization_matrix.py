@@ -31,6 +31,60 @@ MATRIX: dict[str, dict[str, str | None]] = {
     "auth.change_role": {"POST": ADMIN},
     "audit.list_events": {"GET": ADMIN},
     "dashboard.show_dashboard": {"GET": VIEWER},
+    # The plan and its import
+    "jurisdictions.list_jurisdictions": {"GET": VIEWER},
+    "jurisdictions.show_jurisdiction": {"GET": VIEWER},
+    "jurisdictions.reschedule_jurisdiction": {"POST": EDITOR},
+    "jurisdictions.remove_jurisdiction": {"POST": EDITOR},
+    "jurisdictions.activate_jurisdiction": {"POST": EDITOR},
+    "jurisdictions.bulk_reschedule": {"POST": EDITOR},
+    "plan.import_plan": {"GET": EDITOR, "POST": EDITOR},
+    "plan.confirm_import": {"POST": EDITOR},
+    # Deferral letters: nothing without signing in
+    "deferrals.list_deferrals": {"GET": VIEWER},
+    "deferrals.new_deferral": {"GET": EDITOR, "POST": EDITOR},
+    "deferrals.show_deferral": {"GET": VIEWER},
+    "deferrals.take_step": {"POST": EDITOR},
+    "deferrals.resolve_deferral": {"POST": EDITOR},
+    "deferrals.add_attachments": {"POST": EDITOR},
+    "deferrals.add_note": {"POST": EDITOR},
+    "deferrals.download_attachment": {"GET": VIEWER},
+    "deferrals.export_csv": {"GET": VIEWER},
+    "deferrals.export_xlsx": {"GET": VIEWER},
+    "deferrals.jurisdiction_options": {"GET": VIEWER},
+    # Briefings, states, readiness
+    "briefings.list_briefings": {"GET": VIEWER},
+    "briefings.new_briefing": {"GET": EDITOR, "POST": EDITOR},
+    "briefings.show_briefing": {"GET": VIEWER},
+    "briefings.edit_briefing": {"GET": EDITOR, "POST": EDITOR},
+    "briefings.readiness": {"GET": VIEWER},
+    "briefings.data_quality": {"GET": VIEWER},
+    "states.list_states": {"GET": VIEWER},
+    "states.show_state": {"GET": VIEWER},
+    "states.edit_state": {"GET": EDITOR, "POST": EDITOR},
+    # The map
+    "maps.show_map": {"GET": ANYONE},
+    "maps.download_map": {"GET": ANYONE},
+    "maps.shapes": {"GET": ANYONE},
+    # Lists, exports and releases
+    "exports.activated_list": {"GET": ANYONE},
+    "exports.planned_list": {"GET": ANYONE},
+    "exports.export_list": {"GET": ANYONE},
+    "exports.export_log": {"GET": ADMIN},
+    "exports.list_releases": {"GET": ANYONE},
+    "exports.show_release": {"GET": ANYONE},
+    "exports.download_release": {"GET": ANYONE},
+    "exports.new_release": {"GET": EDITOR, "POST": EDITOR},
+    # The JSON API: public figures, staff-only letters and briefings
+    "api.openapi_document": {"GET": ANYONE},
+    "api.summary": {"GET": ANYONE},
+    "api.map_status": {"GET": ANYONE},
+    "api.list_jurisdictions": {"GET": ANYONE},
+    "api.show_jurisdiction": {"GET": ANYONE},
+    "api.list_activations": {"GET": ANYONE},
+    "api.list_briefings": {"GET": VIEWER},
+    "api.list_deferrals": {"GET": VIEWER},
+    "api.get_deferral": {"GET": VIEWER},
 }
 
 # Values for URL variables, by variable name, that name real records where that matters.
@@ -48,6 +102,8 @@ def sample_url(rule) -> str:
         converter = rule._converters[argument]
         if argument in SAMPLE_VALUES:
             values[argument] = SAMPLE_VALUES[argument]
+        elif type(converter).__name__ == "AnyConverter":
+            values[argument] = sorted(converter.items)[0]
         elif type(converter).__name__ == "IntegerConverter":
             values[argument] = 1
         else:

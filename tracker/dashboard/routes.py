@@ -8,6 +8,7 @@ from tracker.auth.access import requires
 from tracker.auth.models import Role
 from tracker.dashboard.services import program_dashboard
 from tracker.dates import parse_iso_date, today
+from tracker.deferrals.labels import STATUS_LABELS
 from tracker.errors import DomainError
 
 bp = Blueprint("dashboard", __name__)
@@ -20,4 +21,9 @@ def show_dashboard():
         as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
     except DomainError as exc:
         return render_template("dashboard/show.html", error=exc.message, figures=None), 400
-    return render_template("dashboard/show.html", figures=program_dashboard(as_of), error=None)
+    return render_template(
+        "dashboard/show.html",
+        figures=program_dashboard(as_of),
+        error=None,
+        status_labels=STATUS_LABELS,
+    )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from tracker.briefings.models import Briefing
+from tracker.briefings.services import BriefingReach, briefing_reach, recent_briefings
 from tracker.dashboard.chart import cumulative_chart
 from tracker.dashboard.progress import (
     ProgressPoint,
@@ -19,10 +21,13 @@ from tracker.dashboard.progress import (
     project_completion,
     rollout_progress,
 )
+from tracker.deferrals.log import LogFilters, LogRow, search_log
+from tracker.deferrals.services import open_request_counts
 from tracker.overview.figures import activated_places
 from tracker.plan.status import Status, cached_status_as_of, count_by_status
 
 DUE_WINDOWS = (30, 60, 90)
+RECENT = 8
 
 
 @dataclass(frozen=True)
@@ -37,11 +42,16 @@ class Dashboard:
     progress: list[ProgressPoint]
     projection: Projection
     chart: Markup
+    letters: dict[str, int]  # open, overdue, urgent
+    reach: BriefingReach
+    recent_letters: list[LogRow]
+    recent_briefings: list[Briefing]
 
 
 def program_dashboard(as_of: dt.date) -> Dashboard:
     """The staff view of the rollout on `as_of`: status counts (all five statuses), where
-    activations stand, what is due in 30/60/90 days, and progress against the plan."""
+    activations stand, what is due in 30/60/90 days, progress against the plan, the letters
+    open, overdue and urgent, and how far the briefings reached."""
     rows = cached_status_as_of(as_of)
     counts = count_by_status(rows)
     states, territories = activated_places(rows)
@@ -58,4 +68,8 @@ def program_dashboard(as_of: dt.date) -> Dashboard:
         progress=progress,
         projection=projection,
         chart=cumulative_chart(progress, len(rows), as_of, projection),
+        letters=open_request_counts(as_of),
+        reach=briefing_reach(as_of),
+        recent_letters=search_log(LogFilters(as_of=as_of))[:RECENT],
+        recent_briefings=recent_briefings(RECENT, as_of),
     )

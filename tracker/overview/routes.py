@@ -13,9 +13,12 @@ bp = Blueprint("overview", __name__)
 
 @bp.get("/")
 def home():
+    from tracker.maps.views import overview_map
     from tracker.overview.figures import headline_figures
 
-    return render_template("overview/home.html", figures=headline_figures())
+    return render_template(
+        "overview/home.html", figures=headline_figures(), overview_map=overview_map()
+    )
 
 
 @bp.get("/favicon.ico")

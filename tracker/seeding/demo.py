@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 
 from tracker.audit.services import record
+from tracker.briefings.demo import seed_demo_briefings
+from tracker.deferrals.demo import seed_demo_deferrals
 from tracker.extensions import db
 from tracker.jurisdictions.models import Jurisdiction
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
@@ -184,6 +186,8 @@ def seed_demo() -> DemoCounts | None:
     if demo_present():
         return None
     counts = seed_demo_plan()
+    seed_demo_deferrals()
+    seed_demo_briefings()
     record(
         "seed.demo",
         "registry",

@@ -1,0 +1,132 @@
+"""Overdue (business days, weekends and federal holidays excluded) and urgent (near activation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from tests.deferrals.samples import log_letter
+from tests.factories import COUNTY, OTHER_COUNTY, D, activate, schedule
+from tracker.deferrals import clocks, services
+from tracker.extensions import db
+
+
+def test_business_days_skip_weekends_and_federal_holidays():
+    # Thursday 2011-02-17; Monday 2011-02-21 is Washington's Birthday.
+    assert clocks.add_business_days(D("2011-02-17"), 1) == D("2011-02-18")
+    assert clocks.add_business_days(D("2011-02-17"), 2) == D("2011-02-22")
+    assert clocks.add_business_days(D("2011-02-17"), 5) == D("2011-02-25")
+    # An observed holiday: Christmas 2011 fell on a Sunday, observed Monday the 26th.
+    assert not clocks.is_business_day(D("2011-12-26"))
+    assert clocks.add_business_days(D("2011-12-23"), 1) == D("2011-12-27")
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        ("2011-02-17", False),  # the day it arrived
+        ("2011-02-21", False),  # holiday
+        ("2011-02-25", False),  # the fifth business day: still on time
+        ("2011-02-26", True),  # Saturday after the deadline
+        ("2011-02-28", True),
+    ],
+)
+def test_overdue_across_a_weekend_and_a_federal_holiday(app_context, today, expected):
+    request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
+    with time_machine.travel(D(today), tick=False):
+        as_of = services.today()
+        assert clocks.overdue(request, as_of) is expected
+        assert clocks.open_request_counts(as_of)["overdue"] == int(expected)
+
+
+def test_a_meeting_requested_in_time_or_late_stops_the_clock(app_context):
+    request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
+    services.request_meeting(request, D("2011-03-01"))
+    assert clocks.overdue(request, D("2011-02-28")) is True  # as it stood that day
+    assert clocks.overdue(request, D("2011-03-01")) is False
+    assert clocks.meeting_due_by(request) == D("2011-02-25")
+
+
+def test_a_closed_request_is_never_overdue(app_context):
+    request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
+    services.withdraw(request, D("2011-02-18"))
+    assert clocks.overdue(request, D("2011-03-31")) is False
+    assert clocks.overdue(request, D("2011-02-17")) is False  # on time on the day it arrived
+
+
+def test_the_business_day_count_is_a_setting(app, app_context):
+    request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
+    app.config["TRACKER_OVERDUE_BUSINESS_DAYS"] = 1
+    try:
+        assert clocks.overdue(request, D("2011-02-19")) is True
+    finally:
+        app.config["TRACKER_OVERDUE_BUSINESS_DAYS"] = 5
+
+
+def test_urgent_within_fourteen_days_of_the_scheduled_activation(app_context):
+    schedule(COUNTY, "2011-03-15", "2010-12-01")
+    request = log_letter()  # received 2011-02-22
+    assert clocks.urgent(request, D("2011-02-28")) is False  # 15 days out
+    assert clocks.urgent(request, D("2011-03-01")) is True  # 14 days out
+    assert clocks.urgent(request, D("2011-03-16")) is True  # past due and still open
+    services.request_meeting(request, D("2011-02-24"))
+    services.hold_meeting(request, D("2011-03-03"))
+    services.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
+    assert clocks.urgent(request, D("2011-03-03")) is True
+    assert clocks.urgent(request, D("2011-03-04")) is False  # resolved
+
+
+def test_not_urgent_without_a_schedule_or_once_activated(app_context):
+    request = log_letter()
+    assert clocks.urgent(request, D("2011-03-01")) is False  # not scheduled
+    schedule(OTHER_COUNTY, "2011-03-01", "2010-12-01")
+    activate(OTHER_COUNTY, "2011-03-01")
+    other = log_letter(jurisdiction=OTHER_COUNTY, received_on=D("2011-02-22"))
+    assert clocks.urgent(other, D("2011-03-02")) is False
+
+
+def test_counts_and_badges_for_many_requests(app_context):
+    schedule(COUNTY, "2011-03-15", "2010-12-01")
+    urgent_one = log_letter(received_on=D("2011-03-01"), letter_date=D("2011-02-28"))
+    overdue_one = log_letter(
+        jurisdiction=OTHER_COUNTY, received_on=D("2011-02-01"), letter_date=D("2011-01-31")
+    )
+    closed = log_letter(received_on=D("2011-02-01"), letter_date=D("2011-01-31"))
+    services.withdraw(closed, D("2011-02-02"))
+    db.session.flush()
+    as_of = D("2011-03-02")
+    assert services.open_request_counts(as_of) == {"open": 2, "overdue": 1, "urgent": 1}
+    badges = services.badges_for([urgent_one, overdue_one, closed], as_of)
+    assert (badges[urgent_one.id].urgent, badges[urgent_one.id].overdue) == (True, False)
+    assert badges[urgent_one.id].days_to_activation == 13
+    assert (badges[overdue_one.id].urgent, badges[overdue_one.id].overdue) == (False, True)
+    assert badges[closed.id].open is False
+    assert clocks.status_on(closed, D("2011-02-01")).value == "received"
+    assert clocks.status_on(closed, as_of).value == "withdrawn"
+    assert clocks.status_on(closed, D("2011-01-01")) is None
+    # before anything was received
+    assert services.open_request_counts(D("2011-01-01")) == {"open": 0, "overdue": 0, "urgent": 0}
+
+
+def test_badges_cost_one_status_query_whatever_the_number_of_requests(app_context, monkeypatch):
+    requests = [log_letter() for _ in range(5)]
+    calls = []
+    original = clocks.status_as_of
+    monkeypatch.setattr(
+        clocks, "status_as_of", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    clocks.badges_for(requests, D("2011-03-01"))
+    assert len(calls) == 1
+
+
+def test_the_log_shows_overdue_badges_as_of_today(app, signed_in):
+    with app.app_context():
+        log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
+        db.session.commit()
+    with time_machine.travel(dt.datetime(2011, 2, 28, 12), tick=False):
+        client = signed_in("viewer")
+        html = client.get("/deferrals").get_data(as_text=True)
+    assert ">OVERDUE<" in html
+    assert 'id="count-overdue">1<' in html

@@ -1,0 +1,135 @@
+"""/api/v1/status: the compact status of every jurisdiction, public or staff, cached and gzipped."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from sqlalchemy import update
+
+from tests.factories import COUNTY, OTHER_COUNTY, activate, deferral_request, remove, schedule
+from tests.maps.support import write
+from tracker.extensions import db
+from tracker.jurisdictions.models import Jurisdiction
+
+URL = "/api/v1/status?as_of=2010-08-31"
+
+
+def plan(app):
+    def _write():
+        schedule(COUNTY, "2010-10-15", "2010-06-01")
+        deferral_request(COUNTY, "2010-08-01")  # still open on 31 August
+        schedule(OTHER_COUNTY, "2010-09-01", "2010-06-01")
+        remove(OTHER_COUNTY, "2010-08-15")
+        schedule("48005", "2010-07-01", "2010-06-01")
+        activate("48005", "2010-07-01")
+
+    write(app, _write)
+
+
+def body(response) -> dict:
+    data = response.data
+    if response.headers.get("Content-Encoding") == "gzip":
+        data = gzip.decompress(data)
+    return json.loads(data)
+
+
+def test_anonymous_callers_get_only_public_statuses(app, client):
+    plan(app)
+    response = client.get(URL)
+    assert response.status_code == 200
+    document = body(response)
+    assert document["as_of"] == "2010-08-31"
+    assert document["public"] is True
+    statuses = document["statuses"]
+    assert len(statuses) == 3233
+    assert statuses[COUNTY] == ["p", "2010-10-15"]  # the letter is not public
+    assert statuses[OTHER_COUNTY] == ["n"]  # a removal shows as not scheduled
+    assert statuses["48005"] == ["a", "2010-07-01"]
+    assert {entry[0] for entry in statuses.values()} <= {"a", "p", "n"}
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_staff_get_all_five_statuses_privately(app, signed_in):
+    plan(app)
+    client = signed_in("viewer")
+    response = client.get(URL)
+    document = body(response)
+    assert document["public"] is False
+    assert document["statuses"][COUNTY] == ["d", "2010-10-15"]
+    assert document["statuses"][OTHER_COUNTY] == ["r"]
+    assert response.headers["Cache-Control"].startswith("private")
+
+
+def test_the_date_matters(app, client):
+    plan(app)
+    before = body(client.get("/api/v1/status?as_of=2010-05-31"))["statuses"]
+    assert before[COUNTY] == ["n"] and before["48005"] == ["n"]
+
+
+def test_etag_gives_304_until_the_data_changes(app, client):
+    first = client.get(URL)
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    again = client.get(URL, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    other_date = client.get("/api/v1/status?as_of=2010-09-30")
+    assert other_date.headers["ETag"] != etag
+    plan(app)
+    changed = client.get(URL, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_public_and_staff_answers_have_different_etags(app, client, signed_in):
+    public_tag = client.get(URL).headers["ETag"]
+    staff = signed_in("viewer")
+    staff_response = staff.get(URL, headers={"If-None-Match": public_tag})
+    assert staff_response.status_code == 200
+    assert staff_response.headers["ETag"] != public_tag
+
+
+def test_gzip_when_the_client_accepts_it(client):
+    plain = client.get(URL)
+    assert "Content-Encoding" not in plain.headers
+    zipped = client.get(URL, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert len(zipped.data) < 20_000  # the whole country, compressed
+
+
+def test_invalid_parameters_are_400_naming_them(client):
+    response = client.get("/api/v1/status?as_of=2010-02-30")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "as_of"
+    assert "as_of" in error["message"]
+    response = client.get("/api/v1/status?state=ZZ")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["parameter"] == "state"
+
+
+def test_one_state_and_names(app, client):
+    def rename():
+        db.session.execute(
+            update(Jurisdiction)
+            .where(Jurisdiction.fips == COUNTY)
+            .values(full_name='<script>alert("x")</script> County')
+        )
+
+    write(app, rename)
+    document = body(client.get("/api/v1/status?as_of=2010-08-31&state=TX&names=1"))
+    assert len(document["statuses"]) == 254
+    assert document["names"][COUNTY] == '<script>alert("x")</script> County'
+    assert document["state_names"]["TX"] == "Texas"
+    assert "names" not in body(client.get("/api/v1/status?as_of=2010-08-31&state=TX"))
+
+
+def test_openapi_describes_the_endpoint(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/status"]["get"]
+    assert operation["operationId"] == "getStatus"
+    assert "400" in operation["responses"]

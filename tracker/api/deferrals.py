@@ -1,0 +1,289 @@
+"""GET /api/v1/deferrals and /api/v1/deferrals/<id>: the deferral log for signed-in staff.
+
+The same filters as the /deferrals page (tracker.deferrals.log), the same status and clocks
+judged on `as_of`. Anonymous callers get 401: letters, senders and attachments are never public.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from tracker.api import bp
+from tracker.api.params import as_of_param, iso, page_envelope
+from tracker.auth.access import requires
+from tracker.auth.models import Role
+from tracker.deferrals import services
+from tracker.deferrals.clocks import Badges, badges_for
+from tracker.deferrals.log import SORTS, STATUS_FILTERS, page_of, parse_filters, search_log
+from tracker.deferrals.models import (
+    AddressedTo,
+    Channel,
+    DeferralRequest,
+    DeferralStatus,
+    RequestKind,
+    Resolution,
+)
+
+
+def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = False) -> dict:
+    """One request as the API shows it; `detail` adds notes and the dated steps."""
+    item = {
+        "id": letter.id,
+        "jurisdiction_fips": letter.jurisdiction_fips,
+        "jurisdiction": letter.jurisdiction.label,
+        "state": letter.jurisdiction.state.postal,
+        "letter_date": iso(letter.letter_date),
+        "received_on": iso(letter.received_on),
+        "channel": letter.channel.value,
+        "sender_name": letter.sender_name,
+        "sender_title": letter.sender_title,
+        "sender_agency": letter.sender_agency,
+        "addressed_to": letter.addressed_to.value,
+        "kind": letter.kind.value,
+        "requested_date": iso(letter.requested_date),
+        "summary": letter.summary,
+        "status": letter.status.value,
+        "status_as_of": badges.status.value if badges.status else None,
+        "meeting_requested_on": iso(letter.meeting_requested_on),
+        "meeting_held_on": iso(letter.meeting_held_on),
+        "resolution": letter.resolution.value if letter.resolution else None,
+        "resolved_on": iso(letter.resolved_on),
+        "adjusted_to": iso(letter.adjusted_to),
+        "overdue": badges.overdue,
+        "urgent": badges.urgent,
+        "meeting_due_by": iso(badges.meeting_due_by),
+        "scheduled_on": iso(badges.scheduled_on),
+        "is_demo": letter.is_demo,
+        "version": letter.version_id,
+        "attachments": [
+            {
+                "id": a.id,
+                "filename": a.filename,
+                "media_type": a.media_type,
+                "size_bytes": a.size_bytes,
+                "sha256": a.sha256,
+                "url": url_for(
+                    "deferrals.download_attachment", request_id=letter.id, attachment_id=a.id
+                ),
+            }
+            for a in letter.attachments
+        ],
+    }
+    if detail:
+        item["notes"] = [
+            {
+                "id": n.id,
+                "body": n.body,
+                "author": n.author.email if n.author else None,
+                "created_at": n.created_at.isoformat(),
+            }
+            for n in letter.notes
+        ]
+        item["steps"] = [
+            {"on": iso(day), "what": text} for day, text in services.timeline_steps(letter)
+        ]
+        item["plan_changes"] = [
+            {
+                "id": c.id,
+                "kind": c.kind.value,
+                "scheduled_on": iso(c.scheduled_on),
+                "decided_on": iso(c.decided_on),
+                "reason": c.reason,
+            }
+            for c in services.linked_plan_changes(letter)
+        ]
+    return item
+
+
+@bp.get("/deferrals")
+@requires(Role.VIEWER)
+def list_deferrals():
+    filters = parse_filters(request.args)
+    rows = search_log(filters)
+    page = page_of(rows, request.args.get("page"), request.args.get("per_page"))
+    body = page_envelope(page, [deferral_json(r.request, r.badges) for r in page.items])
+    body["as_of"] = filters.as_of.isoformat()
+    return jsonify(body)
+
+
+@bp.get("/deferrals/<int:request_id>")
+@requires(Role.VIEWER)
+def get_deferral(request_id: int):
+    letter = services.get_request(request_id)
+    as_of = as_of_param()
+    return jsonify(deferral_json(letter, badges_for([letter], as_of)[letter.id], detail=True))
+
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+_DATE = {"type": "string", "format": "date"}
+_NULL_DATE = {"type": ["string", "null"], "format": "date"}
+_NULL_TEXT = {"type": ["string", "null"]}
+_AS_OF = _query("as_of", "Judge status, overdue and urgent on this date (default today).", _DATE)
+_DEFERRAL_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "jurisdiction_fips": {"type": "string"},
+        "jurisdiction": {"type": "string"},
+        "state": {"type": "string"},
+        "letter_date": _DATE,
+        "received_on": _DATE,
+        "channel": {"type": "string", "enum": [c.value for c in Channel]},
+        "sender_name": {"type": "string"},
+        "sender_title": _NULL_TEXT,
+        "sender_agency": _NULL_TEXT,
+        "addressed_to": {"type": "string", "enum": [a.value for a in AddressedTo]},
+        "kind": {"type": "string", "enum": [k.value for k in RequestKind]},
+        "requested_date": _NULL_DATE,
+        "summary": _NULL_TEXT,
+        "status": {"type": "string", "enum": [s.value for s in DeferralStatus]},
+        "status_as_of": {"type": ["string", "null"]},
+        "meeting_requested_on": _NULL_DATE,
+        "meeting_held_on": _NULL_DATE,
+        "resolution": {"type": ["string", "null"], "enum": [r.value for r in Resolution] + [None]},
+        "resolved_on": _NULL_DATE,
+        "adjusted_to": _NULL_DATE,
+        "overdue": {"type": "boolean"},
+        "urgent": {"type": "boolean"},
+        "meeting_due_by": _DATE,
+        "scheduled_on": _NULL_DATE,
+        "is_demo": {"type": "boolean"},
+        "version": {"type": "integer"},
+        "attachments": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "filename": {"type": "string"},
+                    "media_type": {"type": "string"},
+                    "size_bytes": {"type": "integer"},
+                    "sha256": {"type": "string"},
+                    "url": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+OPENAPI_PATHS: dict = {
+    "/deferrals": {
+        "get": {
+            "operationId": "listDeferrals",
+            "summary": "Deferral letters (staff only), with their workflow status and clocks",
+            "description": (
+                "The deferral log with the filters of the /deferrals page. Requires a signed-in "
+                "staff session (viewer or higher); anonymous callers get 401."
+            ),
+            "tags": ["deferrals"],
+            "parameters": [
+                _AS_OF,
+                _query(
+                    "status",
+                    "Workflow status on as_of, or open.",
+                    {"type": "string", "enum": list(STATUS_FILTERS)},
+                ),
+                _query("state", "State postal or FIPS code.", {"type": "string"}),
+                _query(
+                    "channel",
+                    "How the letter arrived.",
+                    {"type": "string", "enum": [c.value for c in Channel]},
+                ),
+                _query(
+                    "kind",
+                    "What is asked.",
+                    {"type": "string", "enum": [k.value for k in RequestKind]},
+                ),
+                _query("received_from", "Received on or after this date.", _DATE),
+                _query("received_to", "Received on or before this date.", _DATE),
+                _query(
+                    "overdue",
+                    "1: only requests overdue on as_of.",
+                    {"type": "string", "enum": ["1"]},
+                ),
+                _query(
+                    "urgent", "1: only requests urgent on as_of.", {"type": "string", "enum": ["1"]}
+                ),
+                _query(
+                    "q",
+                    "Search sender name or agency, jurisdiction name or FIPS.",
+                    {"type": "string"},
+                ),
+                _query("sort", "Order of the items.", {"type": "string", "enum": list(SORTS)}),
+                _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+                _query(
+                    "per_page",
+                    "Items per page (default 50, at most 500).",
+                    {"type": "integer", "minimum": 1, "maximum": 500},
+                ),
+            ],
+            "responses": {
+                "200": {
+                    "description": "One page of deferral requests.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": [
+                                    "items",
+                                    "page",
+                                    "per_page",
+                                    "total",
+                                    "pages",
+                                    "as_of",
+                                ],
+                                "properties": {
+                                    "items": {"type": "array", "items": _DEFERRAL_SCHEMA},
+                                    "page": {"type": "integer"},
+                                    "per_page": {"type": "integer"},
+                                    "total": {"type": "integer"},
+                                    "pages": {"type": "integer"},
+                                    "as_of": _DATE,
+                                },
+                            }
+                        }
+                    },
+                },
+                "400": _ERROR,
+                "401": _ERROR,
+            },
+        }
+    },
+    "/deferrals/{request_id}": {
+        "get": {
+            "operationId": "getDeferral",
+            "summary": "One deferral request (staff only) with notes, steps and plan changes",
+            "tags": ["deferrals"],
+            "parameters": [
+                {
+                    "name": "request_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                },
+                _AS_OF,
+            ],
+            "responses": {
+                "200": {
+                    "description": "The request.",
+                    "content": {"application/json": {"schema": _DEFERRAL_SCHEMA}},
+                },
+                "400": _ERROR,
+                "401": _ERROR,
+                "404": _ERROR,
+            },
+        }
+    },
+}

@@ -1,0 +1,356 @@
+"""/api/v1/summary, /api/v1/jurisdictions and /api/v1/jurisdictions/<fips>.
+
+Anonymous callers get the public view: statuses activated, planned and not_scheduled only (a
+pending deferral reads as planned, a removal as not scheduled), and a plan history without
+removals, deferral links or who recorded a change. Signed-in staff get all five statuses and the
+whole history. Every answer is for one date, `as_of` (default today), and only facts dated on or
+before it count, so the same question always gets the same answer.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from tracker.api import bp
+from tracker.api.params import as_of_param, iso, page_envelope, page_params
+from tracker.auth.access import is_staff
+from tracker.briefings.services import briefing_reach
+from tracker.deferrals.services import open_request_counts
+from tracker.jurisdictions import services
+from tracker.overview.figures import headline_figures
+from tracker.plan.models import PlanChangeKind
+from tracker.plan.status import (
+    PUBLIC_STATUSES,
+    STAFF_STATUSES,
+    JurisdictionStatus,
+    cached_status_as_of,
+    count_by_status,
+)
+
+
+def _status_item(row: JurisdictionStatus) -> dict:
+    return {
+        "fips": row.fips,
+        "name": row.name,
+        "full_name": row.full_name,
+        "state": row.state_postal,
+        "state_fips": row.state_fips,
+        "state_name": row.state_name,
+        "status": row.status.value,
+        "scheduled_on": iso(row.scheduled_on),
+        "activated_on": iso(row.activated_on),
+        "past_due": row.past_due,
+    }
+
+
+@bp.get("/summary")
+def summary():
+    """Counts by status on `as_of`, how many states and territories have an activation, the
+    briefings' reach, and (staff only) the deferral letters open, overdue and urgent."""
+    as_of = as_of_param()
+    staff = is_staff()
+    figures = headline_figures(as_of)
+    visible = STAFF_STATUSES if staff else PUBLIC_STATUSES
+    counts = count_by_status(cached_status_as_of(as_of, public=not staff))
+    reach = briefing_reach(as_of)
+    body = {
+        "as_of": as_of.isoformat(),
+        "total": figures.total,
+        "counts": {status.value: counts[status] for status in visible},
+        "states_with_activation": figures.states_with_activation,
+        "territories_with_activation": figures.territories_with_activation,
+        "briefed_jurisdictions": reach.jurisdictions,
+        "briefed_states": reach.states,
+        "briefed_territories": reach.territories,
+        "has_demo_data": figures.has_demo_data,
+    }
+    if staff:
+        letters = open_request_counts(as_of)
+        body["open_deferrals"] = letters["open"]
+        body["overdue_deferrals"] = letters["overdue"]
+        body["urgent_deferrals"] = letters["urgent"]
+    return jsonify(body)
+
+
+@bp.get("/jurisdictions")
+def list_jurisdictions():
+    """One page of jurisdictions with their status on `as_of`, by state and name."""
+    staff = is_staff()
+    args = request.args.to_dict()
+    args.setdefault("sort", "state")
+    query = services.parse_query(args, public=not staff)
+    page, per_page = page_params()
+    rows = services.find_jurisdictions(query, public=not staff)
+    result = services.page_of(rows, page, per_page)
+    body = page_envelope(result, [_status_item(row) for row in result.items])
+    body["as_of"] = query.as_of.isoformat()
+    return jsonify(body)
+
+
+@bp.get("/jurisdictions/<fips>")
+def show_jurisdiction(fips: str):
+    """One jurisdiction's status on `as_of` and the plan history known on that date."""
+    as_of = as_of_param()
+    staff = is_staff()
+    row = services.status_of(fips, as_of, public=not staff)
+    history = []
+    for change in services.plan_history(row.fips, as_of=as_of):
+        if not staff and change.kind is PlanChangeKind.REMOVED:
+            continue
+        entry = {
+            "kind": change.kind.value,
+            "scheduled_on": iso(change.scheduled_on),
+            "decided_on": change.decided_on.isoformat(),
+            "reason": change.reason,
+            "source": change.source,
+            "is_demo": change.is_demo,
+        }
+        if staff:
+            entry["deferral_request_id"] = change.deferral_request_id
+            entry["recorded_by"] = change.recorded_by.email if change.recorded_by else None
+        history.append(entry)
+    body = _status_item(row)
+    body["as_of"] = as_of.isoformat()
+    body["plan_history"] = history
+    return jsonify(body)
+
+
+# --- OpenAPI ---------------------------------------------------------------------------------
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+_AS_OF = {
+    "name": "as_of",
+    "in": "query",
+    "required": False,
+    "description": "The date the answer is for (YYYY-MM-DD); default today.",
+    "schema": {"type": "string", "format": "date"},
+}
+_STATUS_VALUES = [status.value for status in STAFF_STATUSES]
+_STATUS_ITEM = {
+    "type": "object",
+    "properties": {
+        "fips": {"type": "string", "pattern": "^[0-9]{5}$"},
+        "name": {"type": "string"},
+        "full_name": {"type": "string"},
+        "state": {"type": "string", "description": "Postal code"},
+        "state_fips": {"type": "string"},
+        "state_name": {"type": "string"},
+        "status": {
+            "type": "string",
+            "enum": _STATUS_VALUES,
+            "description": "Anonymous callers see only activated, planned and not_scheduled.",
+        },
+        "scheduled_on": {"type": ["string", "null"], "format": "date"},
+        "activated_on": {"type": ["string", "null"], "format": "date"},
+        "past_due": {"type": "boolean"},
+    },
+}
+
+OPENAPI_PATHS: dict = {
+    "/api/v1/summary": {
+        "get": {
+            "summary": "Counts of jurisdictions by status on a date",
+            "operationId": "getSummary",
+            "parameters": [_AS_OF],
+            "responses": {
+                "200": {
+                    "description": "Counts by status (staff: all five statuses), the number of "
+                    "states and territories with at least one activation, and the total.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "as_of": {"type": "string", "format": "date"},
+                                    "total": {"type": "integer"},
+                                    "counts": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "integer"},
+                                    },
+                                    "states_with_activation": {"type": "integer"},
+                                    "territories_with_activation": {"type": "integer"},
+                                    "briefed_jurisdictions": {
+                                        "type": "integer",
+                                        "description": "Jurisdictions named by a local "
+                                        "law-enforcement briefing or advance notice held on or "
+                                        "before as_of.",
+                                    },
+                                    "briefed_states": {
+                                        "type": "integer",
+                                        "description": "States (DC included) they lie in.",
+                                    },
+                                    "briefed_territories": {"type": "integer"},
+                                    "has_demo_data": {"type": "boolean"},
+                                    "open_deferrals": {
+                                        "type": "integer",
+                                        "description": "Staff only: letters open on as_of.",
+                                    },
+                                    "overdue_deferrals": {
+                                        "type": "integer",
+                                        "description": "Staff only: open letters with no meeting "
+                                        "requested in time.",
+                                    },
+                                    "urgent_deferrals": {
+                                        "type": "integer",
+                                        "description": "Staff only: open letters within the urgent "
+                                        "window of a scheduled activation.",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "400": _ERROR,
+            },
+        }
+    },
+    "/api/v1/jurisdictions": {
+        "get": {
+            "summary": "Jurisdictions and their status on a date, a page at a time",
+            "operationId": "listJurisdictions",
+            "parameters": [
+                _AS_OF,
+                {
+                    "name": "state",
+                    "in": "query",
+                    "required": False,
+                    "description": "Postal code (TX) or state FIPS code (48).",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "status",
+                    "in": "query",
+                    "required": False,
+                    "description": "One status, or past_due (a planned date passed without "
+                    "activation). Anonymous callers may use only activated, planned, "
+                    "not_scheduled and past_due.",
+                    "schema": {"type": "string", "enum": [*_STATUS_VALUES, "past_due"]},
+                },
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "description": "Search: the start of a FIPS code, or part of a name.",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "sort",
+                    "in": "query",
+                    "required": False,
+                    "description": "Order of the rows; default state (then name).",
+                    "schema": {"type": "string", "enum": list(services.SORT_KEYS)},
+                },
+                {
+                    "name": "order",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["asc", "desc"], "default": "asc"},
+                },
+                {
+                    "name": "page",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                },
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "One page of jurisdictions",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "items": {"type": "array", "items": _STATUS_ITEM},
+                                    "page": {"type": "integer"},
+                                    "per_page": {"type": "integer"},
+                                    "total": {"type": "integer"},
+                                    "pages": {"type": "integer"},
+                                    "as_of": {"type": "string", "format": "date"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "400": _ERROR,
+            },
+        }
+    },
+    "/api/v1/jurisdictions/{fips}": {
+        "get": {
+            "summary": "One jurisdiction's status on a date and its plan history up to then",
+            "operationId": "getJurisdiction",
+            "parameters": [
+                {
+                    "name": "fips",
+                    "in": "path",
+                    "required": True,
+                    "description": "5-digit county FIPS code",
+                    "schema": {"type": "string", "pattern": "^[0-9]{5}$"},
+                },
+                _AS_OF,
+            ],
+            "responses": {
+                "200": {
+                    "description": "Status, dates and the plan changes decided on or before "
+                    "as_of. Anonymous callers do not see removals, deferral links or who "
+                    "recorded a change.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "allOf": [
+                                    _STATUS_ITEM,
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "as_of": {"type": "string", "format": "date"},
+                                            "plan_history": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "kind": {
+                                                            "type": "string",
+                                                            "enum": ["scheduled", "removed"],
+                                                        },
+                                                        "scheduled_on": {
+                                                            "type": ["string", "null"],
+                                                            "format": "date",
+                                                        },
+                                                        "decided_on": {
+                                                            "type": "string",
+                                                            "format": "date",
+                                                        },
+                                                        "reason": {"type": "string"},
+                                                        "source": {"type": "string"},
+                                                        "is_demo": {"type": "boolean"},
+                                                        "deferral_request_id": {
+                                                            "type": ["integer", "null"],
+                                                            "description": "Staff only",
+                                                        },
+                                                        "recorded_by": {
+                                                            "type": ["string", "null"],
+                                                            "description": "Staff only",
+                                                        },
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    },
+                                ]
+                            }
+                        }
+                    },
+                },
+                "400": _ERROR,
+                "404": _ERROR,
+            },
+        }
+    },
+}

@@ -1,0 +1,68 @@
+"""The briefing form. It checks shapes only; the coverage and date rules live in services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.briefings.models import BriefingKind
+from tracker.briefings.services import KIND_LABELS
+
+
+class BriefingForm(FlaskForm):
+    held_on = DateField("Date held", validators=[DataRequired(message="Give the date.")])
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(kind.value, KIND_LABELS[kind]) for kind in BriefingKind],
+        validators=[DataRequired()],
+    )
+    jurisdictions = TextAreaField(
+        "Jurisdictions covered",
+        validators=[Optional(), Length(max=100_000)],
+        description=(
+            'One a line: a 5-digit FIPS code (48453) or "Name, ST" (Travis County, TX). '
+            "Leave empty if the briefing covered whole states only."
+        ),
+        render_kw={"rows": 6, "spellcheck": "false"},
+    )
+    every_jurisdiction_in = SelectMultipleField(
+        "Every jurisdiction in these states",
+        validators=[Optional()],
+        description=(
+            "Adds each jurisdiction of the chosen states to the list above. Hold Ctrl (or ⌘) to "
+            "choose several."
+        ),
+        render_kw={"size": 6},
+    )
+    states = SelectMultipleField(
+        "States covered",
+        validators=[Optional()],
+        description=(
+            "The states the briefing covered as a whole (a SIB meeting, a notice to the state "
+            "government). Hold Ctrl (or ⌘) to choose several."
+        ),
+        render_kw={"size": 6},
+    )
+    presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
+    attendees = TextAreaField("Attendees", validators=[Optional()], render_kw={"rows": 3})
+    materials_version = StringField(
+        "Materials version",
+        validators=[Optional(), Length(max=100)],
+        description="The version of the briefing deck or handout used, e.g. 2009-03.",
+    )
+    notes = TextAreaField("Notes", validators=[Optional()], render_kw={"rows": 3})
+    version = HiddenField()
+
+    def set_state_choices(self, states) -> None:
+        choices = [SelectChoice(s.postal, f"{s.name} ({s.postal})") for s in states]
+        self.every_jurisdiction_in.choices = choices
+        self.states.choices = choices

@@ -1,0 +1,490 @@
+"""Logging briefings and reading them back: per place, filtered, and as reach figures.
+
+A briefing covers jurisdictions (named one by one, or every jurisdiction of a state at once)
+and/or whole states. "Every jurisdiction in a state" is expanded when the briefing is logged, so
+the record keeps the exact list that was briefed even if the registry changes later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.audit.services import current_actor, record
+from tracker.auth.models import User
+from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
+from tracker.dates import today
+from tracker.db import utcnow
+from tracker.errors import Conflict, DomainError, NotFound
+from tracker.extensions import db
+from tracker.jurisdictions.models import Jurisdiction, State, StateKind
+
+KIND_LABELS = {
+    BriefingKind.SIB_MEETING: "SIB pre-activation meeting",
+    BriefingKind.LOCAL_BRIEFING: "Local law-enforcement briefing",
+    BriefingKind.ADVANCE_NOTICE: "Advance notice to state and local governments",
+    BriefingKind.COMMUNITY_MEETING: "Community or NGO meeting",
+    BriefingKind.OTHER: "Other",
+}
+STALE_MESSAGE = (
+    "This briefing was changed by someone else since you opened it. Nothing was saved; "
+    "reload the page to see their change and try again."
+)
+# The kinds that count towards "jurisdictions briefed".
+REACH_KINDS = (BriefingKind.LOCAL_BRIEFING, BriefingKind.ADVANCE_NOTICE)
+
+_TEXT_LIMITS = {"presenter": 200, "materials_version": 100}
+_FIPS_LINE = re.compile(r"^\d{5}(?:[\s,;]+\d{5})*$")
+_FIPS_FIRST = re.compile(r"^(\d{5})\b")
+_NAME_STATE = re.compile(r"^(?P<name>.+?),\s*(?P<postal>[A-Za-z]{2})$")
+
+
+def kind_label(kind: BriefingKind | str) -> str:
+    return KIND_LABELS[BriefingKind(kind)]
+
+
+# --- resolving what people type ------------------------------------------------------------
+
+
+def resolve_states(codes: Iterable[str], field_name: str = "states") -> list[State]:
+    """The states named by postal codes or FIPS codes, in one query; unknown codes are an error."""
+    wanted = [c.strip().upper() for c in codes if c and c.strip()]
+    if not wanted:
+        return []
+    found = db.session.scalars(
+        select(State).where(or_(State.postal.in_(wanted), State.fips.in_(wanted)))
+    ).all()
+    by_code = {s.postal: s for s in found} | {s.fips: s for s in found}
+    unknown = [c for c in wanted if c not in by_code]
+    if unknown:
+        raise DomainError(f"Unknown state: {', '.join(unknown)}.", field=field_name)
+    states: list[State] = []
+    for code in wanted:
+        if by_code[code] not in states:
+            states.append(by_code[code])
+    return states
+
+
+def parse_jurisdiction_lines(text: str | None) -> list[str]:
+    """FIPS codes from a textarea: one jurisdiction a line, as "48453", "48453 Travis County, TX",
+    "Travis County, TX" or "Travis, TX"; several FIPS codes may share a line.
+
+    Names are matched (case-insensitively) against the full or short name within the state, in
+    one query. A line that matches nothing, or more than one jurisdiction, is an error naming the
+    line, and nothing is resolved.
+    """
+    # Each line contributes codes, or a name resolved below; line order is kept.
+    entries: list[list[str] | tuple[int, str, str, str]] = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if _FIPS_LINE.match(line):
+            entries.append(re.split(r"[\s,;]+", line))
+        elif match := _FIPS_FIRST.match(line):
+            entries.append([match.group(1)])
+        elif match := _NAME_STATE.match(line):
+            entries.append((number, line, match["name"].strip().lower(), match["postal"].upper()))
+        else:
+            raise DomainError(
+                f'Line {number} ("{line}"): write a 5-digit FIPS code or "Name, ST".',
+                field="jurisdictions",
+            )
+    codes = [code for entry in entries if isinstance(entry, list) for code in entry]
+    named = [entry for entry in entries if isinstance(entry, tuple)]
+    if codes:
+        known = set(
+            db.session.scalars(select(Jurisdiction.fips).where(Jurisdiction.fips.in_(codes)))
+        )
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise DomainError(
+                f"No jurisdiction has FIPS code {', '.join(unknown)}.", field="jurisdictions"
+            )
+    resolved: dict[int, str] = {}
+    if named:
+        postals = {postal for *_, postal in named}
+        candidates = db.session.execute(
+            select(Jurisdiction.fips, Jurisdiction.name, Jurisdiction.full_name, State.postal)
+            .join(State, State.fips == Jurisdiction.state_fips)
+            .where(State.postal.in_(postals))
+        ).all()
+        for number, line, name, postal in named:
+            full = [
+                c.fips for c in candidates if c.postal == postal and c.full_name.lower() == name
+            ]
+            short = [c.fips for c in candidates if c.postal == postal and c.name.lower() == name]
+            matches = full or short
+            if not matches:
+                raise DomainError(
+                    f'Line {number} ("{line}"): no jurisdiction of that name in {postal}.',
+                    field="jurisdictions",
+                )
+            if len(matches) > 1:
+                raise DomainError(
+                    f'Line {number} ("{line}") matches {len(matches)} jurisdictions '
+                    f"({', '.join(matches)}); write its full name or FIPS code.",
+                    field="jurisdictions",
+                )
+            resolved[number] = matches[0]
+    ordered = [
+        code
+        for entry in entries
+        for code in (entry if isinstance(entry, list) else [resolved[entry[0]]])
+    ]
+    return list(dict.fromkeys(ordered))
+
+
+def jurisdiction_lines(briefing: Briefing) -> str:
+    """The textarea text that reproduces a briefing's jurisdictions (FIPS code and label)."""
+    ordered = sorted(briefing.jurisdictions, key=lambda j: j.fips)
+    return "\n".join(f"{j.fips} {j.label}" for j in ordered)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+AUDIT_FIELDS = ("held_on", "kind", "presenter", "attendees", "materials_version", "notes")
+
+
+def _snapshot(briefing: Briefing) -> dict:
+    values = {name: getattr(briefing, name) for name in AUDIT_FIELDS}
+    values["jurisdictions"] = sorted(j.fips for j in briefing.jurisdictions)
+    values["states"] = sorted(s.postal for s in briefing.states)
+    return values
+
+
+def _clean(value: str | None, name: str) -> str | None:
+    value = (value or "").strip()
+    limit = _TEXT_LIMITS.get(name)
+    if limit and len(value) > limit:
+        raise DomainError(f"{name.replace('_', ' ').capitalize()}: at most {limit} characters.")
+    return value or None
+
+
+def _coverage(
+    jurisdiction_fips: Iterable[str],
+    every_jurisdiction_in: Iterable[str],
+    states: Iterable[str],
+) -> tuple[list[Jurisdiction], list[State]]:
+    """The jurisdictions and states a briefing covers, with whole-state choices expanded."""
+    codes = list(dict.fromkeys(jurisdiction_fips))
+    whole = resolve_states(every_jurisdiction_in, "every_jurisdiction_in")
+    if whole:
+        codes += db.session.scalars(
+            select(Jurisdiction.fips)
+            .where(Jurisdiction.state_fips.in_([s.fips for s in whole]))
+            .order_by(Jurisdiction.fips)
+        ).all()
+        codes = list(dict.fromkeys(codes))
+    jurisdictions = (
+        db.session.scalars(
+            select(Jurisdiction).where(Jurisdiction.fips.in_(codes)).order_by(Jurisdiction.fips)
+        ).all()
+        if codes
+        else []
+    )
+    if len(jurisdictions) != len(codes):
+        missing = sorted(set(codes) - {j.fips for j in jurisdictions})
+        raise DomainError(
+            f"No jurisdiction has FIPS code {', '.join(missing)}.", field="jurisdictions"
+        )
+    covered_states = resolve_states(states, "states")
+    if not jurisdictions and not covered_states:
+        raise DomainError(
+            "Name at least one jurisdiction or state that the briefing covered.",
+            field="jurisdictions",
+        )
+    return list(jurisdictions), covered_states
+
+
+def _check_date(held_on: dt.date | None) -> dt.date:
+    if held_on is None:
+        raise DomainError("Give the date the briefing was held.", field="held_on")
+    if held_on > today():
+        raise DomainError(
+            "A briefing is logged once it has been held: the date cannot be in the future.",
+            field="held_on",
+        )
+    return held_on
+
+
+def log_briefing(
+    *,
+    held_on: dt.date,
+    kind: BriefingKind | str,
+    jurisdiction_fips: Iterable[str] = (),
+    every_jurisdiction_in: Iterable[str] = (),
+    states: Iterable[str] = (),
+    presenter: str | None = None,
+    attendees: str | None = None,
+    materials_version: str | None = None,
+    notes: str | None = None,
+    actor: User | None = None,
+) -> Briefing:
+    """Log a briefing that was held on `held_on` (today or earlier).
+
+    It must cover at least one jurisdiction or state. `every_jurisdiction_in` (postal or FIPS
+    codes) adds every jurisdiction of those states. Audited as "briefing.create".
+    """
+    held_on = _check_date(held_on)
+    try:
+        kind = BriefingKind(kind)
+    except ValueError as exc:
+        raise DomainError(f"Unknown kind of briefing: {kind!r}.", field="kind") from exc
+    jurisdictions, covered_states = _coverage(jurisdiction_fips, every_jurisdiction_in, states)
+    actor = actor or current_actor()
+    briefing = Briefing(
+        held_on=held_on,
+        kind=kind,
+        presenter=_clean(presenter, "presenter"),
+        attendees=_clean(attendees, "attendees"),
+        materials_version=_clean(materials_version, "materials_version"),
+        notes=_clean(notes, "notes"),
+        recorded_by_id=actor.id if actor is not None else None,
+    )
+    briefing.jurisdictions = jurisdictions
+    briefing.states = covered_states
+    db.session.add(briefing)
+    db.session.flush()
+    record("briefing.create", "briefing", briefing.id, after=_snapshot(briefing), actor=actor)
+    return briefing
+
+
+def get_briefing(briefing_id: int, *, for_update_version: int | None = None) -> Briefing:
+    """The briefing with this id; with `for_update_version`, also check nobody changed it since.
+
+    Raises NotFound for an unknown id and Conflict for a stale version.
+    """
+    briefing = db.session.get(Briefing, briefing_id)
+    if briefing is None:
+        raise NotFound(f"No briefing has id {briefing_id}.")
+    if for_update_version is not None and briefing.version_id != for_update_version:
+        raise Conflict(STALE_MESSAGE)
+    return briefing
+
+
+def update_briefing(
+    briefing_id: int,
+    *,
+    expected_version: int,
+    held_on: dt.date,
+    kind: BriefingKind | str,
+    jurisdiction_fips: Iterable[str] = (),
+    every_jurisdiction_in: Iterable[str] = (),
+    states: Iterable[str] = (),
+    presenter: str | None = None,
+    attendees: str | None = None,
+    materials_version: str | None = None,
+    notes: str | None = None,
+    actor: User | None = None,
+) -> Briefing:
+    """Correct a logged briefing. The same rules as logging, plus the version check: a form
+    rendered before someone else's save is refused (Conflict). Audited with before and after."""
+    briefing = get_briefing(briefing_id, for_update_version=expected_version)
+    before = _snapshot(briefing)
+    held_on = _check_date(held_on)
+    try:
+        kind = BriefingKind(kind)
+    except ValueError as exc:
+        raise DomainError(f"Unknown kind of briefing: {kind!r}.", field="kind") from exc
+    jurisdictions, covered_states = _coverage(jurisdiction_fips, every_jurisdiction_in, states)
+    briefing.held_on = held_on
+    briefing.kind = kind
+    briefing.presenter = _clean(presenter, "presenter")
+    briefing.attendees = _clean(attendees, "attendees")
+    briefing.materials_version = _clean(materials_version, "materials_version")
+    briefing.notes = _clean(notes, "notes")
+    briefing.jurisdictions = jurisdictions
+    briefing.states = covered_states
+    # Changing only the links would not UPDATE the row; touching it makes the version check bite
+    # (flagged, so it is written even when the clock reads the same as at the last write).
+    briefing.updated_at = utcnow()
+    flag_modified(briefing, "updated_at")
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # another save landed between our check and our write
+        raise Conflict(STALE_MESSAGE) from exc
+    record(
+        "briefing.update",
+        "briefing",
+        briefing.id,
+        before=before,
+        after=_snapshot(briefing),
+        actor=actor,
+    )
+    return briefing
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def briefings_query(
+    *,
+    kind: BriefingKind | str | None = None,
+    state: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Select:
+    """Briefings newest first, filtered by kind, date range (inclusive) and state.
+
+    A state filter matches briefings that cover the state itself or any of its jurisdictions.
+    Links are loaded in batches (selectin), never one query per row.
+    """
+    statement = select(Briefing).options(
+        selectinload(Briefing.jurisdictions), selectinload(Briefing.states)
+    )
+    if kind:
+        statement = statement.where(Briefing.kind == BriefingKind(kind))
+    if date_from:
+        statement = statement.where(Briefing.held_on >= date_from)
+    if date_to:
+        statement = statement.where(Briefing.held_on <= date_to)
+    if state:
+        state_fips = resolve_states([state], "state")[0].fips
+        statement = statement.where(_covers_state(state_fips))
+    return statement.order_by(Briefing.held_on.desc(), Briefing.id.desc())
+
+
+def _covers_state(state_fips: str):
+    via_state = select(briefing_state.c.briefing_id).where(
+        briefing_state.c.state_fips == state_fips
+    )
+    via_jurisdiction = (
+        select(briefing_jurisdiction.c.briefing_id)
+        .join(Jurisdiction, Jurisdiction.fips == briefing_jurisdiction.c.jurisdiction_fips)
+        .where(Jurisdiction.state_fips == state_fips)
+    )
+    return or_(Briefing.id.in_(via_state), Briefing.id.in_(via_jurisdiction))
+
+
+def briefings_for_state(state: str) -> list[Briefing]:
+    """Every briefing covering the state or any of its jurisdictions, newest first."""
+    return list(db.session.scalars(briefings_query(state=state)).unique())
+
+
+def briefings_for_jurisdiction(fips: str) -> list[Briefing]:
+    """Every briefing covering the jurisdiction directly or through its whole state, newest
+    first (a state-level SIB meeting or advance notice concerns each of its jurisdictions)."""
+    state_fips = fips[:2]
+    direct = select(briefing_jurisdiction.c.briefing_id).where(
+        briefing_jurisdiction.c.jurisdiction_fips == fips
+    )
+    via_state = select(briefing_state.c.briefing_id).where(
+        briefing_state.c.state_fips == state_fips
+    )
+    statement = (
+        select(Briefing)
+        .options(selectinload(Briefing.jurisdictions), selectinload(Briefing.states))
+        .where(or_(Briefing.id.in_(direct), Briefing.id.in_(via_state)))
+        .order_by(Briefing.held_on.desc(), Briefing.id.desc())
+    )
+    return list(db.session.scalars(statement).unique())
+
+
+@dataclass(frozen=True)
+class BriefingReach:
+    """ "About 700 jurisdictions briefed across 49 states and one U.S. territory"."""
+
+    as_of: dt.date
+    jurisdictions: int
+    states: int
+    territories: int
+    by_state: dict[str, int] = field(default_factory=dict)
+
+
+def briefing_reach(as_of: dt.date | None = None) -> BriefingReach:
+    """How many jurisdictions were briefed by `as_of`, and in how many states and territories.
+
+    A jurisdiction counts as briefed once a local law-enforcement briefing or an advance notice
+    naming it was held on or before `as_of`. "States" are states and DC (as in every headline
+    figure); territories are counted apart. `by_state` maps state FIPS to its briefed count.
+    One grouped query.
+    """
+    as_of = as_of or today()
+    rows = db.session.execute(
+        select(
+            Jurisdiction.state_fips,
+            State.kind,
+            func.count(func.distinct(briefing_jurisdiction.c.jurisdiction_fips)),
+        )
+        .select_from(briefing_jurisdiction)
+        .join(
+            Briefing,
+            and_(
+                Briefing.id == briefing_jurisdiction.c.briefing_id,
+                Briefing.held_on <= as_of,
+                Briefing.kind.in_(REACH_KINDS),
+            ),
+        )
+        .join(Jurisdiction, Jurisdiction.fips == briefing_jurisdiction.c.jurisdiction_fips)
+        .join(State, State.fips == Jurisdiction.state_fips)
+        .group_by(Jurisdiction.state_fips, State.kind)
+    ).all()
+    return BriefingReach(
+        as_of=as_of,
+        jurisdictions=sum(count for *_, count in rows),
+        states=sum(1 for _, kind, _ in rows if kind is not StateKind.TERRITORY),
+        territories=sum(1 for _, kind, _ in rows if kind is StateKind.TERRITORY),
+        by_state={state_fips: count for state_fips, _, count in rows},
+    )
+
+
+def latest_held_by_jurisdiction(
+    kind: BriefingKind, as_of: dt.date, fips: Iterable[str] | None = None
+) -> dict[str, dt.date]:
+    """{jurisdiction FIPS: latest date a briefing of `kind` naming it was held, by `as_of`}."""
+    statement = (
+        select(briefing_jurisdiction.c.jurisdiction_fips, func.max(Briefing.held_on))
+        .join(Briefing, Briefing.id == briefing_jurisdiction.c.briefing_id)
+        .where(Briefing.kind == kind, Briefing.held_on <= as_of)
+        .group_by(briefing_jurisdiction.c.jurisdiction_fips)
+    )
+    if fips is not None:
+        statement = statement.where(briefing_jurisdiction.c.jurisdiction_fips.in_(list(fips)))
+    return dict(db.session.execute(statement).all())
+
+
+def latest_held_by_state(kind: BriefingKind, as_of: dt.date) -> dict[str, dt.date]:
+    """{state FIPS: latest date a briefing of `kind` covering the whole state was held}."""
+    statement = (
+        select(briefing_state.c.state_fips, func.max(Briefing.held_on))
+        .join(Briefing, Briefing.id == briefing_state.c.briefing_id)
+        .where(Briefing.kind == kind, Briefing.held_on <= as_of)
+        .group_by(briefing_state.c.state_fips)
+    )
+    return dict(db.session.execute(statement).all())
+
+
+def first_held_by_jurisdiction(kinds: Iterable[BriefingKind], as_of: dt.date) -> dict[str, dt.date]:
+    """{jurisdiction FIPS: earliest date a briefing of one of `kinds` naming it was held}."""
+    statement = (
+        select(briefing_jurisdiction.c.jurisdiction_fips, func.min(Briefing.held_on))
+        .join(Briefing, Briefing.id == briefing_jurisdiction.c.briefing_id)
+        .where(Briefing.kind.in_(list(kinds)), Briefing.held_on <= as_of)
+        .group_by(briefing_jurisdiction.c.jurisdiction_fips)
+    )
+    return dict(db.session.execute(statement).all())
+
+
+def first_held_by_state(kinds: Iterable[BriefingKind], as_of: dt.date) -> dict[str, dt.date]:
+    """{state FIPS: earliest date a briefing of one of `kinds` covering the whole state was held}."""
+    statement = (
+        select(briefing_state.c.state_fips, func.min(Briefing.held_on))
+        .join(Briefing, Briefing.id == briefing_state.c.briefing_id)
+        .where(Briefing.kind.in_(list(kinds)), Briefing.held_on <= as_of)
+        .group_by(briefing_state.c.state_fips)
+    )
+    return dict(db.session.execute(statement).all())
+
+
+def recent_briefings(limit: int = 10, as_of: dt.date | None = None) -> list[Briefing]:
+    """The latest briefings held on or before `as_of` (for the dashboard)."""
+    statement = briefings_query(date_to=as_of or today()).limit(limit)
+    return list(db.session.scalars(statement).unique())

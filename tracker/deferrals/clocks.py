@@ -1,0 +1,173 @@
+"""The two clocks on a deferral request: overdue and urgent, both judged on a date.
+
+Only facts dated on or before the date asked about count, as in the "as of" rule, so the log
+for 31 August 2010 shows what was overdue and urgent that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import holidays
+from flask import current_app
+from sqlalchemy import or_, select
+
+from tracker.deferrals.models import DeferralRequest, DeferralStatus
+from tracker.extensions import db
+from tracker.plan.status import Status, status_as_of
+
+
+@functools.lru_cache(maxsize=64)
+def _federal_holidays(year: int) -> frozenset[dt.date]:
+    # holidays.US() without a subdivision holds the federal holidays, with their observed days.
+    return frozenset(holidays.US(years=year).keys())
+
+
+def is_business_day(day: dt.date) -> bool:
+    """Monday to Friday and not a US federal holiday (nor the weekday one is observed on)."""
+    return day.weekday() < 5 and day not in _federal_holidays(day.year)
+
+
+def add_business_days(start: dt.date, count: int) -> dt.date:
+    """The `count`-th business day after `start` (the start day itself is not counted)."""
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if is_business_day(day):
+            remaining -= 1
+    return day
+
+
+def meeting_due_by(request: DeferralRequest) -> dt.date:
+    """The last day a meeting may be requested on time: TRACKER_OVERDUE_BUSINESS_DAYS business
+    days after the day the letter was received."""
+    return add_business_days(
+        request.received_on, int(current_app.config["TRACKER_OVERDUE_BUSINESS_DAYS"])
+    )
+
+
+def status_on(request: DeferralRequest, as_of: dt.date) -> DeferralStatus | None:
+    """Where the request stood in the workflow on `as_of`, from its step dates (None: not yet
+    received)."""
+    if request.received_on > as_of:
+        return None
+    if request.resolved_on is not None and request.resolved_on <= as_of:
+        return request.status
+    if request.meeting_held_on is not None and request.meeting_held_on <= as_of:
+        return DeferralStatus.MEETING_HELD
+    if request.meeting_requested_on is not None and request.meeting_requested_on <= as_of:
+        return DeferralStatus.MEETING_REQUESTED
+    return DeferralStatus.RECEIVED
+
+
+def is_open(request: DeferralRequest, as_of: dt.date) -> bool:
+    """Received on or before `as_of` and not resolved or withdrawn by then."""
+    return request.received_on <= as_of and (
+        request.resolved_on is None or request.resolved_on > as_of
+    )
+
+
+def overdue(request: DeferralRequest, as_of: dt.date) -> bool:
+    """Open on `as_of`, no meeting requested by then, and the meeting's due date has passed.
+
+    The due date is TRACKER_OVERDUE_BUSINESS_DAYS business days (weekends and US federal
+    holidays excluded) after receipt; a request is overdue from the day after it.
+    """
+    if not is_open(request, as_of):
+        return False
+    if request.meeting_requested_on is not None and request.meeting_requested_on <= as_of:
+        return False
+    return as_of > meeting_due_by(request)
+
+
+def urgent_for(request: DeferralRequest, as_of: dt.date, scheduled_on: dt.date | None) -> bool:
+    """Open on `as_of` while the jurisdiction's scheduled activation is at most
+    TRACKER_URGENT_DAYS away (or already past without an activation)."""
+    if not is_open(request, as_of) or scheduled_on is None:
+        return False
+    return (scheduled_on - as_of).days <= int(current_app.config["TRACKER_URGENT_DAYS"])
+
+
+def _scheduled_dates(fips: Iterable[str], as_of: dt.date) -> dict[str, dt.date | None]:
+    """Each jurisdiction's scheduled activation on `as_of`, from the "as of" rule (one query).
+
+    None when it has activated, was removed from the plan or is not scheduled.
+    """
+    codes = sorted(set(fips))
+    if not codes:
+        return {}
+    waiting = (Status.DEFERRAL_PENDING, Status.PLANNED)
+    return {
+        row.fips: row.scheduled_on if row.status in waiting else None
+        for row in status_as_of(as_of, fips=codes)
+    }
+
+
+def urgent(request: DeferralRequest, as_of: dt.date) -> bool:
+    """Open on `as_of` within TRACKER_URGENT_DAYS of the jurisdiction's scheduled activation, as
+    status_as_of gives it for that date."""
+    scheduled = _scheduled_dates([request.jurisdiction_fips], as_of)
+    return urgent_for(request, as_of, scheduled.get(request.jurisdiction_fips))
+
+
+@dataclass(frozen=True)
+class Badges:
+    """What the log shows beside a request on a date."""
+
+    status: DeferralStatus | None
+    open: bool
+    overdue: bool
+    urgent: bool
+    meeting_due_by: dt.date
+    scheduled_on: dt.date | None
+    days_to_activation: int | None
+
+
+def badges_for(requests: Iterable[DeferralRequest], as_of: dt.date) -> dict[int, Badges]:
+    """{request id: Badges} for many requests, with one status query for all their
+    jurisdictions (never one per row). Used by the log, the dashboard and the jurisdiction page."""
+    requests = list(requests)
+    scheduled = _scheduled_dates(
+        (r.jurisdiction_fips for r in requests if is_open(r, as_of)), as_of
+    )
+    result: dict[int, Badges] = {}
+    for request in requests:
+        scheduled_on = scheduled.get(request.jurisdiction_fips)
+        result[request.id] = Badges(
+            status=status_on(request, as_of),
+            open=is_open(request, as_of),
+            overdue=overdue(request, as_of),
+            urgent=urgent_for(request, as_of, scheduled_on),
+            meeting_due_by=meeting_due_by(request),
+            scheduled_on=scheduled_on,
+            days_to_activation=(scheduled_on - as_of).days if scheduled_on else None,
+        )
+    return result
+
+
+def open_requests(as_of: dt.date) -> list[DeferralRequest]:
+    """Requests received on or before `as_of` and not resolved or withdrawn by then."""
+    statement = select(DeferralRequest).where(
+        DeferralRequest.received_on <= as_of,
+        or_(DeferralRequest.resolved_on.is_(None), DeferralRequest.resolved_on > as_of),
+    )
+    return list(db.session.scalars(statement))
+
+
+def open_request_counts(as_of: dt.date) -> dict[str, int]:
+    """{"open", "overdue", "urgent"}: how many requests were open on `as_of`, and how many of
+    those were overdue and urgent then. Two queries in all, whatever the number of requests."""
+    requests = open_requests(as_of)
+    badges = badges_for(requests, as_of)
+    return {
+        "open": len(requests),
+        "overdue": sum(1 for b in badges.values() if b.overdue),
+        "urgent": sum(1 for b in badges.values() if b.urgent),
+    }
+
+
+counts = open_request_counts

@@ -1,0 +1,333 @@
+"""/deferrals: the log of deferral letters, logging a letter, its page, workflow and downloads.
+
+Staff only: every URL here sends anonymous visitors to sign in. Views parse input, call one
+service, commit once, and redirect (or re-show the form with its errors).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.auth.access import requires, user_has
+from tracker.auth.models import Role
+from tracker.deferrals import services
+from tracker.deferrals.attachments import Upload, content_disposition, format_size
+from tracker.deferrals.clocks import badges_for, open_request_counts
+from tracker.deferrals.export import log_table, write_csv, write_xlsx
+from tracker.deferrals.forms import (
+    AttachmentForm,
+    NewDeferralForm,
+    NoteForm,
+    ResolveForm,
+    StepForm,
+    parse_version,
+)
+from tracker.deferrals.log import SORTS, STATUS_FILTERS, page_of, parse_filters, search_log
+from tracker.deferrals.models import Channel, DeferralRequest, RequestKind
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.jurisdictions.models import State
+
+bp = Blueprint("deferrals", __name__)
+
+LABELS = {
+    "status": services.STATUS_LABELS,
+    "resolution": services.RESOLUTION_LABELS,
+    "kind": services.KIND_LABELS,
+    "channel": services.CHANNEL_LABELS,
+    "addressed_to": services.ADDRESSED_LABELS,
+}
+
+
+@bp.app_template_filter("filesize")
+def _filesize(size: int) -> str:
+    return format_size(size)
+
+
+def _uploads(files) -> list[Upload]:
+    return [Upload(f.filename or "", f.read()) for f in files if f and (f.filename or "").strip()]
+
+
+# --- the log ---------------------------------------------------------------------------------
+
+
+@bp.get("/deferrals")
+@requires(Role.VIEWER)
+def list_deferrals():
+    filters = parse_filters(request.args)
+    rows = search_log(filters)
+    page = page_of(rows, request.args.get("page"), request.args.get("per_page"))
+    states = db.session.scalars(select(State.postal).order_by(State.postal)).all()
+    return render_template(
+        "deferrals/list.html",
+        page=page,
+        filters=filters,
+        counts=open_request_counts(filters.as_of),
+        states=states,
+        status_filters=STATUS_FILTERS,
+        sorts={key: label for key, (label, _) in SORTS.items()},
+        channels=list(Channel),
+        kinds=list(RequestKind),
+        labels=LABELS,
+        args=request.args,
+        can_edit=user_has(Role.EDITOR),
+    )
+
+
+def _export_rows():
+    filters = parse_filters(request.args)
+    return log_table(search_log(filters), filters.as_of), filters
+
+
+@bp.get("/deferrals/export.csv")
+@requires(Role.VIEWER)
+def export_csv():
+    (headers, rows), filters = _export_rows()
+    response = Response(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = content_disposition(
+        f"deferral-letters-{filters.as_of.isoformat()}.csv"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/deferrals/export.xlsx")
+@requires(Role.VIEWER)
+def export_xlsx():
+    (headers, rows), filters = _export_rows()
+    response = Response(
+        write_xlsx(headers, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Content-Disposition"] = content_disposition(
+        f"deferral-letters-{filters.as_of.isoformat()}.xlsx"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/deferrals/jurisdiction-options")
+@requires(Role.VIEWER)
+def jurisdiction_options():
+    return jsonify(services.jurisdiction_options(request.args.get("q", "")))
+
+
+# --- logging a letter ------------------------------------------------------------------------
+
+
+@bp.route("/deferrals/new", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def new_deferral():
+    form = NewDeferralForm()
+    limit = current_app.config["TRACKER_UPLOAD_MAX_MB"]
+    form.attachments.description += f" At most {limit} MB each."
+    if request.method != "POST":
+        return render_template("deferrals/new.html", form=form)
+    fields = {
+        "jurisdiction": form.jurisdiction.data,
+        "letter_date": form.letter_date.data,
+        "received_on": form.received_on.data,
+        "channel": form.channel.data,
+        "sender_name": form.sender_name.data,
+        "sender_title": form.sender_title.data,
+        "sender_agency": form.sender_agency.data,
+        "addressed_to": form.addressed_to.data,
+        "kind": form.kind.data,
+        "requested_date": form.requested_date.data,
+        "summary": form.summary.data,
+        "uploads": _uploads(form.attachments.data or []),
+    }
+    if form.validate_on_submit():
+        try:
+            created = services.log_request(**fields)
+        except services.InvalidRequest as exc:
+            db.session.rollback()
+            _add_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(
+                f"Deferral request #{created.id} from {created.jurisdiction.label} logged "
+                f"with {len(created.attachments)} attachment(s).",
+                "success",
+            )
+            return redirect(url_for("deferrals.show_deferral", request_id=created.id), 303)
+    else:
+        # Show the rules' verdicts beside the form's own, so every problem is listed at once.
+        _add_errors(form, services.letter_errors(**fields))
+    return render_template("deferrals/new.html", form=form), 400
+
+
+def _add_errors(form: NewDeferralForm, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name)
+        if not field.errors:
+            field.errors = [*field.errors, message]
+
+
+# --- one letter --------------------------------------------------------------------------------
+
+
+def _load(request_id: int) -> DeferralRequest:
+    return services.get_request(request_id)
+
+
+def _render_detail(letter: DeferralRequest, status: int = 200, problem: str | None = None, **forms):
+    version = letter.version_id
+    step_forms = {
+        "request_meeting": StepForm(prefix="request_meeting", version=version),
+        "hold_meeting": StepForm(prefix="hold_meeting", version=version),
+        "resolve": ResolveForm(prefix="resolve", version=version),
+        "withdraw": StepForm(prefix="withdraw", version=version),
+    }
+    for name, form in forms.items():
+        if name in step_forms:
+            step_forms[name] = form
+    as_of = services.today()
+    letter = db.session.scalars(
+        select(DeferralRequest)
+        .where(DeferralRequest.id == letter.id)
+        .options(selectinload(DeferralRequest.attachments), selectinload(DeferralRequest.notes))
+    ).one()
+    plan_changes = services.linked_plan_changes(letter)
+    return render_template(
+        "deferrals/show.html",
+        letter=letter,
+        badges=badges_for([letter], as_of)[letter.id],
+        as_of=as_of,
+        steps=services.allowed_steps(letter),
+        can_edit=user_has(Role.EDITOR),
+        step_forms=step_forms,
+        note_form=forms.get("note") or NoteForm(prefix="note"),
+        attachment_form=forms.get("attachment") or AttachmentForm(prefix="attachment"),
+        history=services.history(letter),
+        timeline=services.timeline_steps(letter),
+        plan_changes=plan_changes,
+        labels=LABELS,
+        problem=problem,
+    ), status
+
+
+@bp.get("/deferrals/<int:request_id>")
+@requires(Role.VIEWER)
+def show_deferral(request_id: int):
+    return _render_detail(_load(request_id))
+
+
+_STEP_ACTIONS = {
+    "request_meeting": ("Meeting requested", services.request_meeting),
+    "hold_meeting": ("Meeting recorded as held", services.hold_meeting),
+    "withdraw": ("Request recorded as withdrawn", services.withdraw),
+}
+
+
+@bp.post("/deferrals/<int:request_id>/<any(request_meeting, hold_meeting, withdraw):step>")
+@requires(Role.EDITOR)
+def take_step(request_id: int, step: str):
+    letter = _load(request_id)
+    form = StepForm(prefix=step)
+    if form.validate_on_submit():
+        message, action = _STEP_ACTIONS[step]
+        try:
+            action(letter, form.on.data, expected_version=parse_version(form.version.data))
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.field == "on":
+                form.on.errors.append(exc.message)
+            return _render_detail(_load(request_id), exc.status_code, exc.message, **{step: form})
+        db.session.commit()
+        flash(f"{message} on {form.on.data.isoformat()}.", "success")
+        return redirect(url_for("deferrals.show_deferral", request_id=request_id), 303)
+    return _render_detail(letter, 400, "Check the date and try again.", **{step: form})
+
+
+@bp.post("/deferrals/<int:request_id>/resolve")
+@requires(Role.EDITOR)
+def resolve_deferral(request_id: int):
+    letter = _load(request_id)
+    form = ResolveForm(prefix="resolve")
+    if form.validate_on_submit():
+        try:
+            services.resolve(
+                letter,
+                form.resolution.data,
+                form.on.data,
+                adjusted_to=form.adjusted_to.data,
+                reason=form.reason.data,
+                expected_version=parse_version(form.version.data),
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            field = {"on": form.on, "adjusted_to": form.adjusted_to, "resolution": form.resolution}
+            if exc.field in field:
+                field[exc.field].errors.append(exc.message)
+            return _render_detail(_load(request_id), exc.status_code, exc.message, resolve=form)
+        db.session.commit()
+        label = services.RESOLUTION_LABELS[letter.resolution]
+        flash(f"Request #{request_id} resolved: {label}.", "success")
+        return redirect(url_for("deferrals.show_deferral", request_id=request_id), 303)
+    return _render_detail(letter, 400, "Check the resolution form and try again.", resolve=form)
+
+
+@bp.post("/deferrals/<int:request_id>/notes")
+@requires(Role.EDITOR)
+def add_note(request_id: int):
+    letter = _load(request_id)
+    form = NoteForm(prefix="note")
+    if form.validate_on_submit():
+        try:
+            services.add_note(letter, form.body.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.body.errors.append(exc.message)
+            return _render_detail(_load(request_id), 400, note=form)
+        db.session.commit()
+        flash("Note added.", "success")
+        return redirect(url_for("deferrals.show_deferral", request_id=request_id) + "#notes", 303)
+    return _render_detail(letter, 400, note=form)
+
+
+@bp.post("/deferrals/<int:request_id>/attachments")
+@requires(Role.EDITOR)
+def add_attachments(request_id: int):
+    letter = _load(request_id)
+    form = AttachmentForm(prefix="attachment")
+    if form.validate_on_submit():
+        uploads = _uploads(form.attachments.data or [])
+        try:
+            if not uploads:
+                raise DomainError("Choose at least one file to attach.", field="attachments")
+            for upload in uploads:
+                services.add_attachment(letter, upload)
+        except DomainError as exc:
+            db.session.rollback()
+            form.attachments.errors.append(exc.message)
+            return _render_detail(_load(request_id), 400, attachment=form)
+        db.session.commit()
+        flash(f"{len(uploads)} attachment(s) added.", "success")
+        return redirect(url_for("deferrals.show_deferral", request_id=request_id), 303)
+    return _render_detail(letter, 400, attachment=form)
+
+
+@bp.get("/deferrals/<int:request_id>/attachments/<int:attachment_id>")
+@requires(Role.VIEWER)
+def download_attachment(request_id: int, attachment_id: int):
+    attachment = services.get_attachment(request_id, attachment_id)
+    # content_type is set verbatim: Flask would otherwise append a charset to text/plain.
+    response = Response(attachment.content, content_type=attachment.media_type)
+    response.headers["Content-Disposition"] = content_disposition(attachment.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

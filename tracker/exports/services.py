@@ -1,0 +1,151 @@
+"""Rendering a list export (cached per data version) and recording who downloaded what.
+
+A rendered file depends only on the data and the request (list, format, as-of date, filters),
+so its bytes are cached under those and the data version: the same question asked again costs a
+dictionary lookup. Provenance is kept for every file served, from the web, the API or the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import insert
+
+from tracker.audit.services import current_actor
+from tracker.db import utcnow
+from tracker.exports.models import ExportRecord
+from tracker.exports.sources import LIST_TITLES, list_rows
+from tracker.exports.table import ExportMeta
+from tracker.exports.writers import filename, get_format
+from tracker.extensions import db
+from tracker.formatting import long_date
+from tracker.plan.status import cached
+
+CHANNELS = ("web", "cli", "api")
+
+
+@dataclass(frozen=True)
+class RenderedExport:
+    content: bytes
+    filename: str
+    media_type: str
+    row_count: int
+    as_of: dt.date
+    filters: dict[str, str]
+
+
+def list_filters(
+    state: str | None, date_from: dt.date | None, date_to: dt.date | None
+) -> dict[str, str]:
+    """The filters as they are written into files, names and provenance (only those given)."""
+    filters = {"state": state, "from": date_from, "to": date_to}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in filters.items() if v}
+
+
+def list_title(list_name: str, as_of: dt.date) -> str:
+    """ "Activated jurisdictions as of 30 September 2010"."""
+    return f"{LIST_TITLES[list_name]} as of {long_date(as_of)}"
+
+
+def generation_time() -> dt.datetime:
+    return utcnow().replace(microsecond=0)
+
+
+def build_export(
+    list_name: str,
+    fmt: str,
+    as_of: dt.date,
+    *,
+    state: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    generated_at: dt.datetime | None = None,
+) -> RenderedExport:
+    """The file for one list, format, date and filters, written now (no cache)."""
+    columns, rows = list_rows(list_name, as_of, state=state, date_from=date_from, date_to=date_to)
+    filters = list_filters(state, date_from, date_to)
+    meta = ExportMeta(
+        list_name=list_name,
+        title=list_title(list_name, as_of),
+        as_of=as_of,
+        generated_at=generated_at or generation_time(),
+        filters=filters,
+    )
+    form = get_format(fmt)
+    return RenderedExport(
+        content=form.write(columns, rows, meta),
+        filename=filename(list_name, as_of, fmt, filters),
+        media_type=form.media_type,
+        row_count=len(rows),
+        as_of=as_of,
+        filters=filters,
+    )
+
+
+def render_export(
+    list_name: str,
+    fmt: str,
+    as_of: dt.date,
+    *,
+    state: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> RenderedExport:
+    """build_export(), remembered per (data version, list, format, as-of date, filters).
+
+    The web, the API and the CLI all call this, so for the same data they serve the same bytes
+    (the generation time is when the file was first written for this data).
+    """
+    return cached(
+        "exports.render",
+        (list_name, fmt, as_of, state, date_from, date_to),
+        lambda: build_export(
+            list_name, fmt, as_of, state=state, date_from=date_from, date_to=date_to
+        ),
+    )
+
+
+def actor_id() -> int | None:
+    """The signed-in user's id, or None (anonymous, or a command). Read it before ending the
+    request's reading transaction: afterwards the user object would reload from the database."""
+    actor = current_actor()
+    return actor.id if actor is not None else None
+
+
+def record_export(
+    list_name: str,
+    fmt: str,
+    as_of: dt.date,
+    filters: dict,
+    row_count: int,
+    *,
+    channel: str,
+    user_id: int | None,
+) -> None:
+    """Add a provenance row to the caller's transaction: what was served, for which date and
+    filters, how many rows, to whom (`user_id` None: anonymous) and through which channel.
+
+    Written as a plain INSERT rather than through the ORM unit of work: an ORM flush marks the
+    session as holding writes, which would bypass and then invalidate the computed-results cache
+    on every download, and a download log is not data any computed figure depends on.
+
+    Callers end their reading transaction first (the view rolls back, having written nothing)
+    so the INSERT opens a fresh one: on SQLite in WAL mode, a transaction that has read and then
+    writes after another process committed fails at once with "database is locked" instead of
+    waiting, which concurrent downloads would hit.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {CHANNELS}")
+    db.session.execute(
+        insert(ExportRecord).values(
+            occurred_at=utcnow(),
+            list_name=list_name,
+            format=fmt,
+            as_of=as_of,
+            filters=dict(filters),
+            row_count=row_count,
+            user_id=user_id,
+            channel=channel,
+        )
+    )

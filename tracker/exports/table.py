@@ -1,0 +1,76 @@
+"""What every writer receives: column headers, rows of plain values, and the facts about them.
+
+Sources build these; writers turn them into bytes. Nothing here reads the database or the clock,
+so the same (headers, rows, meta) always give the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+SOURCE = "Activation Tracker"
+# Characters that make a spreadsheet treat a cell as a formula (and the control characters that
+# can smuggle one in). A cell starting with one of them is prefixed with an apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # machine name: CSV/JSON header, GeoJSON property
+    label: str  # human heading: XLSX, PDF, HTML
+    kind: str = "text"  # text | date | bool
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """The facts every file states about itself."""
+
+    list_name: str  # "activated" or "planned"
+    title: str  # "Activated jurisdictions as of 30 September 2010"
+    as_of: dt.date
+    generated_at: dt.datetime  # timezone-aware, whole seconds
+    filters: dict[str, str] = field(default_factory=dict)
+    source: str = SOURCE
+
+    @property
+    def generated_iso(self) -> str:
+        return self.generated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+Row = tuple[Any, ...]
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that begins with = + - @ (or a tab or carriage return) gets a leading
+    apostrophe, so no spreadsheet opened on any export evaluates it as a formula.
+
+    Only text is changed: dates, numbers and booleans are data, not formulas. Every writer calls
+    this for every cell, so the guard is identical in every format.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def neutralised_rows(rows: Iterable[Sequence[Any]]) -> list[Row]:
+    return [tuple(neutralise(value) for value in row) for row in rows]
+
+
+def cell_text(value: Any) -> str:
+    """How a value reads in text formats (CSV, PDF, HTML): ISO dates, yes/no, empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,48 @@
+"""One writer per format: write(columns, rows, meta) -> bytes, deterministic for equal inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tracker.exports.table import Column, ExportMeta, Row
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    write: Callable[[Sequence[Column], Sequence[Row], ExportMeta], bytes]
+
+
+def _formats() -> dict[str, Format]:
+    from tracker.exports.writers import csv, geojson, json, pdf, xlsx
+
+    return {
+        "csv": Format("csv", "text/csv; charset=utf-8", csv.write),
+        "xlsx": Format(
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx.write,
+        ),
+        "pdf": Format("pdf", "application/pdf", pdf.write),
+        "json": Format("json", "application/json", json.write),
+        "geojson": Format("geojson", "application/geo+json", geojson.write),
+    }
+
+
+FORMAT_NAMES = ("csv", "xlsx", "pdf", "json", "geojson")
+
+
+def get_format(name: str) -> Format:
+    return _formats()[name]
+
+
+def filename(list_name: str, as_of, fmt: str, filters: dict[str, str] | None = None) -> str:
+    """activated-2010-09-30.csv; a state filter adds its code: activated-2010-09-30-TX.csv."""
+    parts = [list_name, as_of.isoformat()]
+    if filters and filters.get("state"):
+        parts.append(filters["state"])
+    if filters and (filters.get("from") or filters.get("to")):
+        parts.append(f"{filters.get('from') or 'start'}_to_{filters.get('to') or 'end'}")
+    return "-".join(parts) + f".{fmt}"

@@ -1,0 +1,20 @@
+"""CSV: UTF-8, one header row, ISO dates, FIPS kept as text, then the as-of date and the
+generation time on every row so the file states them however it is cut or sorted."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from tracker.exports.table import Column, ExportMeta, Row, cell_text, neutralise
+
+
+def write(columns: Sequence[Column], rows: Sequence[Row], meta: ExportMeta) -> bytes:
+    buffer = io.StringIO(newline="")
+    out = csv.writer(buffer, lineterminator="\r\n")
+    out.writerow([*(c.key for c in columns), "as_of", "generated_at"])
+    tail = (meta.as_of.isoformat(), meta.generated_iso)
+    for row in rows:
+        out.writerow([neutralise(cell_text(value)) for value in row] + list(tail))
+    return buffer.getvalue().encode("utf-8")

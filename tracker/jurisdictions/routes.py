@@ -1,0 +1,271 @@
+"""/jurisdictions (the staff list) and /jurisdictions/<fips> (status, timeline, plan forms)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.auth.access import requires, user_has
+from tracker.auth.models import Role
+from tracker.dates import parse_iso_date, today
+from tracker.errors import Conflict, DomainError
+from tracker.extensions import db
+from tracker.jurisdictions import services
+from tracker.jurisdictions.forms import (
+    ActivationForm,
+    BulkRescheduleForm,
+    RemoveForm,
+    RescheduleForm,
+)
+from tracker.jurisdictions.models import Jurisdiction, State
+from tracker.pagination import parse_page_args
+from tracker.plan import services as plan
+from tracker.plan.status import STATUS_LABELS, Status
+
+bp = Blueprint("jurisdictions", __name__)
+
+# The forms on a jurisdiction's page, by the prefix their fields carry (they share field names).
+PLAN_FORMS = {"reschedule": RescheduleForm, "remove": RemoveForm, "activate": ActivationForm}
+
+SORT_LABELS = {
+    "name": "Name",
+    "state": "State",
+    "fips": "FIPS code",
+    "scheduled": "Scheduled date",
+    "activated": "Activation date",
+}
+
+
+def _status_label(value: str) -> str:
+    if value == services.PAST_DUE:
+        return "Past due (planned date passed)"
+    return STATUS_LABELS[Status(value)]
+
+
+def _render_list(bulk_form: BulkRescheduleForm | None, *, status: int = 200, alert=None):
+    try:
+        query = services.parse_query(request.args)
+        page, per_page = parse_page_args(request.args.get("page"), request.args.get("per_page"))
+    except DomainError as exc:
+        alert, status = exc, 400
+        query, page, per_page = services.JurisdictionQuery(as_of=today()), 1, 50
+    rows = services.find_jurisdictions(query)
+    results = services.page_of(rows, page, per_page)
+    if results.page > results.pages:  # a stale link past the end shows the last page
+        results = services.page_of(rows, results.pages, per_page)
+    versions = {}
+    if bulk_form is not None and results.items:
+        versions = dict(
+            db.session.execute(
+                select(Jurisdiction.fips, Jurisdiction.version_id).where(
+                    Jurisdiction.fips.in_([row.fips for row in results.items])
+                )
+            ).all()
+        )
+    selected = {value.partition(":")[0] for value in request.form.getlist("selected")}
+    return render_template(
+        "jurisdictions/list.html",
+        query=query,
+        results=results,
+        states=db.session.execute(select(State.postal, State.name).order_by(State.name)).all(),
+        status_choices=[(v, _status_label(v)) for v in services.status_choices()],
+        sort_labels=SORT_LABELS,
+        bulk_form=bulk_form,
+        versions=versions,
+        selected=selected,
+        alert=alert,
+        today=today(),
+    ), status
+
+
+@bp.get("/jurisdictions")
+@requires(Role.VIEWER)
+def list_jurisdictions():
+    bulk_form = None
+    if user_has(Role.EDITOR):
+        try:
+            as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
+        except DomainError:
+            as_of = today()  # _render_list reports the bad parameter
+        bulk_form = BulkRescheduleForm(formdata=None, decided_on=min(as_of, today()))
+    return _render_list(bulk_form)
+
+
+@bp.post("/jurisdictions/reschedule")
+@requires(Role.EDITOR)
+def bulk_reschedule():
+    form = BulkRescheduleForm()
+    if not form.validate_on_submit():
+        return _render_list(form, status=400)
+    try:
+        selection = services.parse_selection(request.form.getlist("selected"))
+        changes = services.bulk_reschedule(
+            selection,
+            form.scheduled_on.data,
+            decided_on=form.decided_on.data,
+            reason=form.reason.data,
+            source=form.source_or_default(),
+        )
+    except StaleDataError:
+        db.session.rollback()
+        error = services.stale_write_conflict()
+    except DomainError as exc:
+        db.session.rollback()
+        error = exc
+    else:
+        db.session.commit()
+        count = len(changes)
+        flash(
+            f"Rescheduled {count} jurisdiction{'s' if count != 1 else ''} to "
+            f"{form.scheduled_on.data.isoformat()}.",
+            "success",
+        )
+        return redirect(url_for("jurisdictions.list_jurisdictions", **request.args), code=303)
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and error.field != "fips":
+        field.errors.append(error.message)
+        error = None
+    return _render_list(form, status=error.status_code if error else 400, alert=error)
+
+
+# --- one jurisdiction -----------------------------------------------------------------------
+
+
+def deferral_url(request_id: int) -> str | None:
+    """The deferral request's page, when the deferrals feature is installed."""
+    endpoint = "deferrals.show_deferral"
+    if endpoint not in current_app.view_functions:
+        return None
+    (rule,) = list(current_app.url_map.iter_rules(endpoint))[:1]
+    (argument,) = list(rule.arguments)[:1] or ("id",)
+    return url_for(endpoint, **{argument: request_id})
+
+
+def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, alert=None):
+    as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
+    jurisdiction = plan.get_jurisdiction(fips)
+    row = services.status_of(fips, as_of)
+    current = services.status_of(fips, today()) if as_of != today() else row
+    editable = user_has(Role.EDITOR)
+    all_forms = {}
+    if editable:
+        # Looking at a past date, an editor is usually recording a decision from that time.
+        day = min(as_of, today())
+        all_forms = {
+            name: form_class(
+                formdata=None,
+                prefix=name,
+                version=jurisdiction.version_id,
+                decided_on=day,
+                activated_on=day,
+            )
+            for name, form_class in PLAN_FORMS.items()
+        }
+        for name, form in (forms or {}).items():
+            # Keep what the editor typed, against the version now shown on the page.
+            form.version.data = jurisdiction.version_id
+            form.version.raw_data = [str(jurisdiction.version_id)]
+            all_forms[name] = form
+    return render_template(
+        "jurisdictions/show.html",
+        jurisdiction=jurisdiction,
+        row=row,
+        current=current,
+        as_of=as_of,
+        today=today(),
+        timeline=services.timeline(fips),
+        deferral_url=deferral_url,
+        forms=all_forms,
+        alert=alert,
+    ), status
+
+
+@bp.get("/jurisdictions/<fips>")
+@requires(Role.VIEWER)
+def show_jurisdiction(fips: str):
+    return _render_show(fips)
+
+
+def _plan_write(fips: str, name: str, form, write, success: str):
+    """Validate `form`, call `write(form)`, commit once; on refusal re-show the page, unchanged."""
+    plan.get_jurisdiction(fips)
+    if not form.validate_on_submit():
+        return _render_show(fips, {name: form}, status=400)
+    try:
+        write(form)
+    except StaleDataError:
+        db.session.rollback()
+        error: DomainError = services.stale_write_conflict()
+    except DomainError as exc:
+        db.session.rollback()
+        error = exc
+    else:
+        db.session.commit()
+        flash(success, "success")
+        return redirect(
+            url_for("jurisdictions.show_jurisdiction", fips=fips, **request.args), code=303
+        )
+    if not isinstance(error, Conflict) and error.field and error.field in form:
+        form[error.field].errors.append(error.message)
+        error_alert = None
+    else:
+        error_alert = error
+    return _render_show(fips, {name: form}, status=error.status_code, alert=error_alert)
+
+
+@bp.post("/jurisdictions/<fips>/reschedule")
+@requires(Role.EDITOR)
+def reschedule_jurisdiction(fips: str):
+    def write(form: RescheduleForm) -> None:
+        plan.schedule(
+            fips,
+            form.scheduled_on.data,
+            decided_on=form.decided_on.data,
+            reason=form.reason.data,
+            source=form.source_or_default(),
+            expected_version=form.version.data,
+        )
+
+    return _plan_write(
+        fips, "reschedule", RescheduleForm(prefix="reschedule"), write, "Schedule changed."
+    )
+
+
+@bp.post("/jurisdictions/<fips>/remove")
+@requires(Role.EDITOR)
+def remove_jurisdiction(fips: str):
+    def write(form: RemoveForm) -> None:
+        plan.remove_from_plan(
+            fips,
+            decided_on=form.decided_on.data,
+            reason=form.reason.data,
+            source=form.source_or_default(),
+            expected_version=form.version.data,
+        )
+
+    return _plan_write(fips, "remove", RemoveForm(prefix="remove"), write, "Removed from the plan.")
+
+
+@bp.post("/jurisdictions/<fips>/activate")
+@requires(Role.EDITOR)
+def activate_jurisdiction(fips: str):
+    def write(form: ActivationForm) -> None:
+        plan.record_activation(
+            fips,
+            form.activated_on.data,
+            source=form.source_or_default(),
+            expected_version=form.version.data,
+        )
+
+    return _plan_write(
+        fips, "activate", ActivationForm(prefix="activate"), write, "Activation recorded."
+    )

@@ -1,0 +1,404 @@
+"""Finding jurisdictions, telling each one's story, and rescheduling many at once.
+
+Statuses always come from the "as of" rule (tracker.plan.status); this module only filters,
+sorts and pages the rows it returns, and writes the plan through tracker.plan.services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.auth.models import User
+from tracker.briefings.models import Briefing, briefing_jurisdiction, briefing_state
+from tracker.dates import parse_iso_date, today
+from tracker.deferrals.models import DeferralRequest
+from tracker.errors import Conflict, DomainError
+from tracker.extensions import db
+from tracker.jurisdictions.models import State
+from tracker.pagination import Page
+from tracker.plan import services as plan
+from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.plan.status import (
+    PUBLIC_STATUSES,
+    STAFF_STATUSES,
+    JurisdictionStatus,
+    cached_status_as_of,
+)
+
+PAST_DUE = "past_due"
+SORT_KEYS = ("name", "state", "fips", "scheduled", "activated")
+ORDERS = ("asc", "desc")
+
+
+def status_choices(*, public: bool = False) -> tuple[str, ...]:
+    """The status filter values a caller may use: the statuses it can see, plus "past_due"."""
+    statuses = PUBLIC_STATUSES if public else STAFF_STATUSES
+    return (*(status.value for status in statuses), PAST_DUE)
+
+
+@dataclass(frozen=True)
+class JurisdictionQuery:
+    """What the list asks for. Every field is optional except the as-of date."""
+
+    as_of: dt.date
+    q: str = ""
+    state: str | None = None
+    status: str | None = None
+    scheduled_from: dt.date | None = None
+    scheduled_to: dt.date | None = None
+    activated_from: dt.date | None = None
+    activated_to: dt.date | None = None
+    sort: str = "name"
+    order: str = "asc"
+
+
+def parse_query(args: Mapping[str, str], *, public: bool = False) -> JurisdictionQuery:
+    """Read list parameters from a query string. A bad value is a DomainError naming it.
+
+    `state` is a postal code or a state FIPS code; `status` one of status_choices(public);
+    dates are YYYY-MM-DD; `sort` one of SORT_KEYS and `order` asc or desc.
+    """
+
+    def text(name: str) -> str:
+        return (args.get(name) or "").strip()
+
+    state = text("state").upper() or None
+    if state:
+        column = State.fips if state.isdigit() else State.postal
+        postal = db.session.scalar(select(State.postal).where(column == state))
+        if postal is None:
+            raise DomainError(
+                f"state must be a state postal code (e.g. TX) or FIPS code, got {state!r}.",
+                field="state",
+            )
+        state = postal
+    status = text("status") or None
+    allowed = status_choices(public=public)
+    if status and status not in allowed:
+        raise DomainError(
+            f"status must be one of {', '.join(allowed)}; got {status!r}.", field="status"
+        )
+    sort = text("sort") or "name"
+    if sort not in SORT_KEYS:
+        raise DomainError(f"sort must be one of {', '.join(SORT_KEYS)}.", field="sort")
+    order = text("order") or "asc"
+    if order not in ORDERS:
+        raise DomainError("order must be asc or desc.", field="order")
+    query = JurisdictionQuery(
+        as_of=parse_iso_date(args.get("as_of"), "as_of", default=today()),
+        q=text("q")[:100],
+        state=state,
+        status=status,
+        scheduled_from=parse_iso_date(args.get("scheduled_from"), "scheduled_from"),
+        scheduled_to=parse_iso_date(args.get("scheduled_to"), "scheduled_to"),
+        activated_from=parse_iso_date(args.get("activated_from"), "activated_from"),
+        activated_to=parse_iso_date(args.get("activated_to"), "activated_to"),
+        sort=sort,
+        order=order,
+    )
+    for start, end in (("scheduled_from", "scheduled_to"), ("activated_from", "activated_to")):
+        low, high = getattr(query, start), getattr(query, end)
+        if low and high and low > high:
+            raise DomainError(f"{start} must be on or before {end}.", field=start)
+    return query
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, so "dona ana" finds "Doña Ana"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _in_range(value: dt.date | None, low: dt.date | None, high: dt.date | None) -> bool:
+    if low is None and high is None:
+        return True
+    if value is None:
+        return False
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _search_words(text: str) -> list[str]:
+    return re.findall(r"\w+", _folded(text))
+
+
+def _matches(row: JurisdictionStatus, query: JurisdictionQuery, words: list[str]) -> bool:
+    if len(words) == 1 and words[0].isdigit():
+        if not row.fips.startswith(words[0]):
+            return False
+    elif words:
+        haystack = _folded(f"{row.full_name} {row.state_postal} {row.state_name}")
+        if not all(word in haystack for word in words):
+            return False
+    if query.status == PAST_DUE:
+        if not row.past_due:
+            return False
+    elif query.status and row.status.value != query.status:
+        return False
+    return _in_range(row.scheduled_on, query.scheduled_from, query.scheduled_to) and _in_range(
+        row.activated_on, query.activated_from, query.activated_to
+    )
+
+
+def _sort_key(sort: str):
+    # Rows without the sorted date go last in either order; ties fall back to state and name.
+    far = dt.date.max
+    keys = {
+        "name": lambda r: (_folded(r.name), r.state_postal, r.fips),
+        "state": lambda r: (r.state_name, _folded(r.name), r.fips),
+        "fips": lambda r: r.fips,
+        "scheduled": lambda r: (r.scheduled_on or far, r.state_name, _folded(r.name)),
+        "activated": lambda r: (r.activated_on or far, r.state_name, _folded(r.name)),
+    }
+    return keys[sort]
+
+
+def find_jurisdictions(
+    query: JurisdictionQuery, *, public: bool = False
+) -> list[JurisdictionStatus]:
+    """Every jurisdiction matching `query`, with its status on query.as_of, in the asked order.
+
+    Search text is the start of a FIPS code (digits only), or words that must each appear in
+    "Name County ST State", ignoring case, accents and punctuation ("dona ana nm", "Travis, TX").
+    Status "past_due" means a planned date passed without activation. Date ranges are
+    inclusive; a row without that date does not match a range.
+    """
+    rows = cached_status_as_of(query.as_of, state=query.state, public=public)
+    words = _search_words(query.q)
+    matched = [row for row in rows if _matches(row, query, words)]
+    key = _sort_key(query.sort)
+    if query.order == "desc" and query.sort in ("scheduled", "activated"):
+        dated = [row for row in matched if _date_of(row, query.sort) is not None]
+        undated = [row for row in matched if _date_of(row, query.sort) is None]
+        dated.sort(key=key, reverse=True)
+        undated.sort(key=_sort_key("state"))
+        return dated + undated
+    matched.sort(key=key, reverse=query.order == "desc")
+    return matched
+
+
+def _date_of(row: JurisdictionStatus, sort: str) -> dt.date | None:
+    return row.scheduled_on if sort == "scheduled" else row.activated_on
+
+
+def page_of(rows: Sequence, page: int, per_page: int) -> Page:
+    """One page of already-filtered rows."""
+    start = (page - 1) * per_page
+    return Page(
+        items=list(rows[start : start + per_page]), page=page, per_page=per_page, total=len(rows)
+    )
+
+
+def status_of(fips: str, as_of: dt.date, *, public: bool = False) -> JurisdictionStatus:
+    """One jurisdiction's row from the "as of" rule (NotFound for an unknown code)."""
+    jurisdiction = plan.get_jurisdiction(fips)
+    rows = cached_status_as_of(as_of, state=jurisdiction.state_fips, public=public)
+    return next(row for row in rows if row.fips == jurisdiction.fips)
+
+
+# --- the timeline ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event in a jurisdiction's story."""
+
+    on: dt.date
+    kind: str  # scheduled, removed, activated, deferral, briefing
+    title: str
+    details: dict[str, str | None] = field(default_factory=dict)
+    is_demo: bool = False
+    deferral_id: int | None = None
+    recorded_by: str | None = None
+    # Ties on the same day keep the order things happened: plan changes by id, then the rest.
+    order: tuple = ()
+
+
+def plan_history(fips: str, *, as_of: dt.date | None = None) -> list[PlanChange]:
+    """Every plan change for the jurisdiction, oldest first (decided on, then recorded order);
+    with `as_of`, only those decided on or before it."""
+    statement = (
+        select(PlanChange)
+        .where(PlanChange.jurisdiction_fips == fips)
+        .options(selectinload(PlanChange.recorded_by))
+        .order_by(PlanChange.decided_on, PlanChange.id)
+    )
+    if as_of is not None:
+        statement = statement.where(PlanChange.decided_on <= as_of)
+    return list(db.session.scalars(statement))
+
+
+def _who(user: User | None) -> str | None:
+    return user.email if user is not None else None
+
+
+def timeline(fips: str) -> list[TimelineEntry]:
+    """The jurisdiction's whole history, oldest first: plan changes (reason, decided-on date,
+    source, who recorded it), its activation, deferral requests (by received date) and the
+    briefings that covered it or its state."""
+    jurisdiction = plan.get_jurisdiction(fips)
+    entries: list[TimelineEntry] = []
+    for change in plan_history(fips):
+        scheduled = change.kind is PlanChangeKind.SCHEDULED
+        entries.append(
+            TimelineEntry(
+                on=change.decided_on,
+                kind=change.kind.value,
+                title=(
+                    f"Scheduled for {change.scheduled_on.isoformat()}"
+                    if scheduled
+                    else "Removed from the plan"
+                ),
+                details={
+                    "Reason": change.reason,
+                    "Source": change.source,
+                    "Deferral request": f"#{change.deferral_request_id}"
+                    if change.deferral_request_id
+                    else None,
+                },
+                is_demo=change.is_demo,
+                deferral_id=change.deferral_request_id,
+                recorded_by=_who(change.recorded_by),
+                order=(0, change.id),
+            )
+        )
+    activation = db.session.scalar(select(Activation).where(Activation.jurisdiction_fips == fips))
+    if activation is not None:
+        entries.append(
+            TimelineEntry(
+                on=activation.activated_on,
+                kind="activated",
+                title="Activated",
+                details={"Source": activation.source},
+                is_demo=activation.is_demo,
+                recorded_by=_who(activation.recorded_by),
+                order=(2, activation.id),
+            )
+        )
+    requests = db.session.scalars(
+        select(DeferralRequest)
+        .where(DeferralRequest.jurisdiction_fips == fips)
+        .order_by(DeferralRequest.received_on, DeferralRequest.id)
+    )
+    for request in requests:
+        entries.append(
+            TimelineEntry(
+                on=request.received_on,
+                kind="deferral",
+                title=f"Deferral request #{request.id} received ({request.kind.value.replace('_', ' ')})",
+                details={
+                    "From": request.sender_name,
+                    "Status": request.status.value.replace("_", " "),
+                    "Resolution": (
+                        f"{request.resolution.value.replace('_', ' ')} on "
+                        f"{request.resolved_on.isoformat()}"
+                        if request.resolution and request.resolved_on
+                        else None
+                    ),
+                },
+                is_demo=request.is_demo,
+                deferral_id=request.id,
+                recorded_by=_who(request.created_by),
+                order=(1, request.id),
+            )
+        )
+    briefings = db.session.scalars(
+        select(Briefing)
+        .where(
+            or_(
+                Briefing.id.in_(
+                    select(briefing_jurisdiction.c.briefing_id).where(
+                        briefing_jurisdiction.c.jurisdiction_fips == fips
+                    )
+                ),
+                Briefing.id.in_(
+                    select(briefing_state.c.briefing_id).where(
+                        briefing_state.c.state_fips == jurisdiction.state_fips
+                    )
+                ),
+            )
+        )
+        .order_by(Briefing.held_on, Briefing.id)
+    )
+    for briefing in briefings:
+        entries.append(
+            TimelineEntry(
+                on=briefing.held_on,
+                kind="briefing",
+                title=f"Briefing: {briefing.kind.value.replace('_', ' ')}",
+                details={"Presenter": briefing.presenter, "Attendees": briefing.attendees},
+                is_demo=briefing.is_demo,
+                recorded_by=_who(briefing.recorded_by),
+                order=(3, briefing.id),
+            )
+        )
+    entries.sort(key=lambda entry: (entry.on, entry.order))
+    return entries
+
+
+# --- bulk reschedule ------------------------------------------------------------------------
+
+
+def parse_selection(values: Iterable[str]) -> list[tuple[str, int]]:
+    """Checkbox values "FIPS:VERSION" -> [(fips, version)], refusing anything else."""
+    selection: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for value in values:
+        fips, _, version = value.partition(":")
+        if len(fips) != 5 or not fips.isdigit() or not version.isdigit():
+            raise DomainError(f"Unexpected selection {value!r}.", field="selected")
+        if fips not in seen:
+            seen.add(fips)
+            selection.append((fips, int(version)))
+    if not selection:
+        raise DomainError("Select at least one jurisdiction to reschedule.", field="selected")
+    return selection
+
+
+def bulk_reschedule(
+    selection: Sequence[tuple[str, int]],
+    scheduled_on: dt.date,
+    *,
+    decided_on: dt.date | None,
+    reason: str,
+    source: str,
+    actor: User | None = None,
+) -> list[PlanChange]:
+    """Reschedule every selected jurisdiction to `scheduled_on`, all or nothing.
+
+    Each (fips, version) pair is checked against the version its row was shown at, so a
+    jurisdiction changed since the list was rendered refuses the whole batch (Conflict). Any
+    refusal raises before the caller commits; the caller rolls back, so nothing is written.
+    """
+    changes = []
+    for fips, version in selection:
+        try:
+            changes.append(
+                plan.schedule(
+                    fips,
+                    scheduled_on,
+                    decided_on=decided_on,
+                    reason=reason,
+                    source=source,
+                    expected_version=version,
+                    actor=actor,
+                )
+            )
+        except DomainError as exc:
+            raise type(exc)(f"Nothing was rescheduled. {exc.message}", field=exc.field) from exc
+    return changes
+
+
+def stale_write_conflict() -> Conflict:
+    """The refusal for a write that lost a race at the database (SQLAlchemy's StaleDataError):
+    another transaction changed the same jurisdiction between our version check and our write."""
+    return Conflict(
+        "A jurisdiction was changed by someone else at the same moment. Nothing was saved; "
+        "reload the page, review the change and try again."
+    )

@@ -1,0 +1,93 @@
+"""/states: every state's progress, and each state's bureau, agreement, jurisdictions and
+briefings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from tracker.auth.access import requires, user_has
+from tracker.auth.models import Role
+from tracker.briefings.services import briefings_for_state
+from tracker.dates import parse_iso_date, today
+from tracker.errors import Conflict, DomainError
+from tracker.extensions import db
+from tracker.jurisdictions import state_services as services
+from tracker.jurisdictions.state_forms import StateForm
+from tracker.plan.status import STATUS_LABELS, cached_status_as_of
+
+bp = Blueprint("states", __name__)
+
+
+def _as_of():
+    return parse_iso_date(request.args.get("as_of"), "as_of", default=today())
+
+
+@bp.get("/states")
+@requires(Role.VIEWER)
+def list_states():
+    as_of = _as_of()
+    progress = services.state_progress(as_of)
+    return render_template(
+        "states/list.html",
+        as_of=as_of,
+        progress=progress,
+        totals=services.progress_totals(progress),
+    )
+
+
+@bp.get("/states/<postal>")
+@requires(Role.VIEWER)
+def show_state(postal: str):
+    state = services.get_state(postal)
+    if postal != state.postal:
+        return redirect(url_for("states.show_state", postal=state.postal, **request.args), 301)
+    as_of = _as_of()
+    (progress,) = services.state_progress(as_of, state=state.postal)
+    return render_template(
+        "states/show.html",
+        state=state,
+        as_of=as_of,
+        progress=progress,
+        jurisdictions=cached_status_as_of(as_of, state=state.postal),
+        status_labels=STATUS_LABELS,
+        briefings=briefings_for_state(state.postal),
+        can_edit=user_has(Role.EDITOR),
+    )
+
+
+@bp.route("/states/<postal>/edit", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def edit_state(postal: str):
+    state = services.get_state(postal)
+    form = StateForm(obj=None if request.method == "POST" else state)
+    if request.method == "GET":
+        form.version.data = str(state.version_id)
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data)
+        except (TypeError, ValueError):
+            abort(400)
+        try:
+            services.update_state(
+                state.postal,
+                expected_version=version,
+                sib_name=form.sib_name.data,
+                sib_contact=form.sib_contact.data,
+                moa_signed_on=form.moa_signed_on.data,
+                moa_terminated_on=form.moa_terminated_on.data,
+                receives_results=form.receives_results.data,
+            )
+        except Conflict as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            status = 409
+        except DomainError as exc:
+            db.session.rollback()
+            target = getattr(form, exc.field or "", None) or form.sib_name
+            target.errors = [*target.errors, exc.message]
+        else:
+            db.session.commit()
+            flash(f"{state.name} updated.", "success")
+            return redirect(url_for("states.show_state", postal=state.postal), code=303)
+    return render_template("states/edit.html", state=state, form=form), status

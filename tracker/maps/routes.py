@@ -1,0 +1,68 @@
+"""/map (the activation map), its versioned shapes files and the self-contained download."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from tracker.api.params import state_param
+from tracker.auth.access import is_staff
+from tracker.dates import parse_iso_date, today
+from tracker.maps import views
+from tracker.maps.geometry import SHAPE_FILES, shape_file
+
+bp = Blueprint("maps", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def map_params() -> tuple[dt.date, str | None]:
+    """?as_of= (default today) and ?state= (postal or FIPS code); a bad value is a 400 naming
+    the parameter."""
+    as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
+    return as_of, state_param("state")
+
+
+@bp.get("/map")
+def show_map():
+    as_of, state = map_params()
+    view = views.map_view(as_of, state=state, public=not is_staff(), compact=False)
+    return render_template("maps/map.html", view=view)
+
+
+@bp.get("/map/shapes/<name>.<digest>.geojson")
+def shapes(name: str, digest: str):
+    """A shapes file at its content-hashed URL: cacheable forever, gzipped when accepted."""
+    if name not in SHAPE_FILES:
+        abort(404)
+    shapes_file = shape_file(name)
+    if digest != shapes_file.digest:
+        abort(404)
+    etag = f'"{shapes_file.digest}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={ONE_YEAR}, immutable",
+        "Vary": "Accept-Encoding",
+    }
+    if etag in request.headers.get("If-None-Match", ""):
+        return Response(status=304, headers=headers)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        body = shapes_file.gzipped
+    else:
+        body = shapes_file.raw
+    return Response(body, mimetype="application/geo+json", headers=headers)
+
+
+@bp.get("/map/download")
+def download_map():
+    """The map of one date as a single HTML file: Leaflet, our script, the shapes and the
+    statuses inlined, so it opens with no server and no network."""
+    as_of, state = map_params()
+    html = views.standalone_map(as_of, state=state, public=not is_staff())
+    filename = f"activation-map-{as_of.isoformat()}{'-' + state if state else ''}.html"
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

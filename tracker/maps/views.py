@@ -1,0 +1,218 @@
+"""Glue between the request and the pure builder: URLs, settings, and the cached page parts.
+
+Rendering Folium's parts, counting by state and writing the summary take a few milliseconds;
+they are remembered per data version, date and audience (tracker.plan.status.cached), so the
+map page costs well under the 10 ms budget once warm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app, render_template, url_for
+from werkzeug.routing import BuildError
+
+from tracker.assets import vendor_path, vendor_url
+from tracker.audit.services import data_version
+from tracker.formatting import count, long_date
+from tracker.maps import services
+from tracker.maps.builder import (
+    PRESET_VIEWS,
+    MapParams,
+    MapParts,
+    build_map,
+    legend_items,
+    render_parts,
+)
+from tracker.maps.geometry import SHAPE_FILES, shape_file
+from tracker.plan.status import STATUS_LABELS, Status, cached, cached_status_as_of
+from tracker.security import csp_nonce
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything the map templates show for one date and audience."""
+
+    as_of: dt.date
+    state: str | None
+    public: bool
+    compact: bool
+    parts: MapParts
+    table: tuple[services.StateRow, ...]
+    summary: services.MapSummary
+    summary_text: str
+    statuses: tuple[tuple[str, str], ...]  # (status value, label) shown to this audience
+    totals: dict[Status, int]
+    first_month: dt.date
+    last_month: dt.date
+    states: tuple[tuple[str, str, bool], ...]
+    views: tuple[tuple[str, str], ...]  # (key, label) of the preset views
+    legend: tuple[dict, ...]
+    prefetch: tuple[str, ...]  # URLs map.js starts fetching as soon as it loads
+
+    @property
+    def months(self) -> int:
+        return (self.last_month.year - self.first_month.year) * 12 + (
+            self.last_month.month - self.first_month.month
+        )
+
+    @property
+    def month_index(self) -> int:
+        index = (self.as_of.year - self.first_month.year) * 12 + (
+            self.as_of.month - self.first_month.month
+        )
+        return max(0, min(self.months, index))
+
+
+def summary_text(summary: services.MapSummary) -> str:
+    """ "As of 31 August 2010: 1,234 of 3,233 county equivalents activated in 31 states"."""
+    places = f"{summary.states} {'state' if summary.states == 1 else 'states'}"
+    if summary.territories:
+        noun = "territory" if summary.territories == 1 else "territories"
+        places += f" and {summary.territories} {noun}"
+    return (
+        f"As of {long_date(summary.as_of)}: {count(summary.activated)} of "
+        f"{count(summary.total)} county equivalents activated in {places}"
+    )
+
+
+def _endpoint_url(endpoint: str, **values) -> str | None:
+    """url_for, or None when that feature is not installed."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def shapes_urls() -> dict[str, str]:
+    return {
+        name: url_for("maps.shapes", name=name, digest=shape_file(name).digest)
+        for name in SHAPE_FILES
+    }
+
+
+def _params(as_of: dt.date, state: str | None, public: bool, compact: bool, **extra) -> MapParams:
+    config = current_app.config
+    county_url = None
+    if not public:
+        county_url = (_endpoint_url("jurisdictions.show_jurisdiction", fips="00000") or "").replace(
+            "00000", "{fips}"
+        ) or None
+    lists = {
+        "activated": _endpoint_url("exports.activated_list"),
+        "planned": _endpoint_url("exports.planned_list"),
+    }
+    values = {
+        "as_of": as_of,
+        "public": public,
+        "leaflet_js": vendor_url("leaflet", "leaflet.js"),
+        "leaflet_css": vendor_url("leaflet", "leaflet.css"),
+        "shapes_urls": shapes_urls(),
+        "status_url": url_for("api.map_status"),
+        "initial_status_url": url_for("api.map_status", as_of=as_of.isoformat(), names=1),
+        "county_url": county_url,
+        "public_list_urls": {key: url for key, url in lists.items() if url},
+        "state": state,
+        "territories": tuple(p for p, _n, territory in services.states() if territory),
+        "tiles_url": config.get("TRACKER_TILES_URL") or None,
+        "tiles_attribution": config.get("TRACKER_TILES_ATTRIBUTION") or "",
+        "compact": compact,
+    }
+    values.update(extra)
+    return MapParams(**values)
+
+
+def map_view(as_of: dt.date, *, state: str | None, public: bool, compact: bool) -> MapView:
+    """The map page's content for `as_of` as this audience sees it (the whole country; `state`
+    only chooses the first view)."""
+
+    def compute() -> MapView:
+        rows = cached_status_as_of(as_of, public=public)
+        shown = services.shown_statuses(public)
+        summary = services.summary(rows, as_of)
+        first, last = services.rollout_span()
+        params = _params(as_of, state, public, compact)
+        table = services.state_table(rows)
+        totals = {status: sum(row.counts[status] for row in table) for status in Status}
+        return MapView(
+            as_of=as_of,
+            state=state,
+            public=public,
+            compact=compact,
+            parts=render_parts(build_map(rows, params)),
+            table=table,
+            summary=summary,
+            summary_text=summary_text(summary),
+            statuses=tuple((status.value, STATUS_LABELS[status]) for status in shown),
+            totals=totals,
+            first_month=first,
+            last_month=last,
+            states=services.states(),
+            views=tuple((key, label) for key, (label, _bounds) in PRESET_VIEWS.items()),
+            legend=tuple(legend_items(rows, as_of, public)),
+            prefetch=(params.shapes_urls["counties"], params.initial_status_url),
+        )
+
+    tiles = current_app.config.get("TRACKER_TILES_URL")
+    return cached("map_view", (as_of, state, public, compact, tiles), compute)
+
+
+def overview_map() -> MapView:
+    """The compact map on the overview page: today, the whole country, this visitor's view."""
+    from tracker.auth.access import is_staff
+    from tracker.dates import today
+
+    return map_view(today(), state=None, public=not is_staff(), compact=True)
+
+
+def _inline_text(name: str, path: str) -> str:
+    with open(vendor_path(name, path), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _static_text(path: str) -> str:
+    with open(f"{current_app.static_folder}/{path}", encoding="utf-8") as handle:
+        return handle.read()
+
+
+def standalone_map(as_of: dt.date, *, state: str | None, public: bool) -> str:
+    """One HTML document holding everything the map of `as_of` needs (see /map/download)."""
+    rows = cached_status_as_of(as_of, public=public)
+    params = _params(
+        as_of,
+        state,
+        public,
+        False,
+        leaflet_js=None,
+        leaflet_css=None,
+        shapes_urls={},
+        status_url=None,
+        initial_status_url=None,
+        county_url=None,
+        public_list_urls={},
+        # A file opened offline cannot reach a tile server either.
+        tiles_url=None,
+        inline_shapes={name: shape_file(name).raw.decode() for name in SHAPE_FILES},
+        data_version=data_version(),
+    )
+    parts = render_parts(build_map(rows, params))
+    summary = services.summary(rows, as_of)
+
+    def no_close(text: str) -> str:
+        return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
+
+    return render_template(
+        "maps/download.html",
+        as_of=as_of,
+        summary_text=summary_text(summary),
+        legend=legend_items(rows, as_of, public),
+        views=tuple((key, label) for key, (label, _bounds) in PRESET_VIEWS.items()),
+        parts=parts,
+        leaflet_css=no_close(_inline_text("leaflet", "leaflet.css")),
+        leaflet_js=no_close(_inline_text("leaflet", "leaflet.js")),
+        map_css=no_close(_static_text("maps/map.css")),
+        county_layer_js=no_close(_static_text("maps/county-layer.js")),
+        map_js=no_close(_static_text("maps/map.js")),
+        nonce=csp_nonce(),
+    )
