@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -74,6 +75,21 @@ def register_error_handlers(app: Flask) -> None:
                 description=exc.message,
             ),
             exc.status_code,
+        )
+
+    @app.errorhandler(StaleDataError)
+    def handle_lost_race(exc: StaleDataError):
+        # Two writers read the same version and the other one committed first. Views that can
+        # re-show their form catch this themselves; anywhere else it is still a conflict to
+        # report, never a server error.
+        from tracker.extensions import db
+
+        db.session.rollback()
+        return handle_domain_error(
+            Conflict(
+                "Someone else changed this record at the same moment. Nothing was saved; "
+                "reload the page and try again."
+            )
         )
 
     @app.errorhandler(500)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, SECRET
 
@@ -131,3 +132,77 @@ def test_a_letter_uploaded_through_one_server_downloads_from_the_other(two_serve
     served = browser.get(f"{second}{download}")
     assert served.status_code == 200
     assert served.content == letter
+
+
+def reschedule_form(page: str) -> tuple[str, dict[str, str]]:
+    """The reschedule form's action and hidden fields (CSRF token, the version it was drawn at)."""
+    form = re.search(r'<form[^>]*action="([^"]*/reschedule)"[^>]*>(.*?)</form>', page, re.S)
+    hidden = {}
+    for tag in re.findall(r"<input[^>]*>", form.group(2)):
+        attributes = dict(re.findall(r'([a-z_-]+)="([^"]*)"', tag))
+        if attributes.get("type") == "hidden":
+            hidden[attributes["name"]] = attributes.get("value", "")
+    return form.group(1), hidden
+
+
+def test_editors_on_both_servers_rescheduling_at_once_lose_nothing_and_see_no_error(
+    two_servers, committed_app
+):
+    import threading
+
+    outcomes: list[tuple[str, int]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def editor(base: str, number: int) -> None:
+        try:
+            edit_four_times(base, number)
+        except BaseException as exc:  # reported by the main thread below
+            errors.append(exc)
+
+    def edit_four_times(base: str, number: int) -> None:
+        browser = signed_in(base)
+        for edit in range(4):
+            reason = f"editor {number} edit {edit}"
+            for _attempt in range(50):
+                page = browser.get(f"{base}/jurisdictions/48001").text
+                action, hidden = reschedule_form(page)
+                prefix = next(name for name in hidden if name.endswith("version")).rsplit("-", 1)[0]
+                response = browser.post(
+                    f"{base}{action}",
+                    data={
+                        **hidden,
+                        f"{prefix}-scheduled_on": f"2031-01-{10 + number:02d}",
+                        f"{prefix}-decided_on": "2026-01-05",
+                        f"{prefix}-reason": reason,
+                    },
+                    allow_redirects=False,
+                )
+                with lock:
+                    outcomes.append((reason, response.status_code))
+                if response.status_code == 303:
+                    break
+                assert response.status_code == 409, response.text[:500]
+
+    threads = [
+        threading.Thread(target=editor, args=(base, number))
+        for number, base in enumerate(two_servers * 2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors, errors
+    saved = sorted(reason for reason, status in outcomes if status == 303)
+    assert all(status in (303, 409) for _reason, status in outcomes)
+    assert len(saved) == 4 * 4
+    from tracker.extensions import db
+
+    with committed_app.app_context():
+        history = sorted(
+            db.session.scalars(
+                sa.text("SELECT reason FROM plan_change WHERE jurisdiction_fips = '48001'")
+            )
+        )
+    assert history == saved

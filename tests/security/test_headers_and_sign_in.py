@@ -41,20 +41,47 @@ def test_https_setting_adds_hsts(app, tmp_path):
 
 
 def test_failed_sign_ins_are_throttled_per_account_with_a_clear_message(app, tmp_path):
-    # A separate app with throttling on; unknown accounts write nothing to the database.
+    from tracker.extensions import limiter
+
+    # A separate app with throttling on; unknown accounts write nothing to the database. The
+    # limiter is one object shared by every app in this process: put it back afterwards.
     throttled = make_app(
         app.config["SQLALCHEMY_DATABASE_URI"],
         tmp_path,
         RATELIMIT_ENABLED=True,
         TRACKER_SECRET_KEY=SECRET,
     )
-    client = throttled.test_client()
-    form = {"email": "nobody@example.gov", "password": "wrong password here"}
-    statuses = [client.post("/login", data=form).status_code for _ in range(10)]
-    assert statuses == [401] * 10
-    blocked = client.post("/login", data=form)
-    assert blocked.status_code == 429
-    assert "Too many failed sign-in attempts for this account" in blocked.get_data(as_text=True)
-    # Another account from the same address is not yet blocked (the per-address limit is higher).
-    other = client.post("/login", data={**form, "email": "someone@example.gov"})
-    assert other.status_code == 401
+    try:
+        client = throttled.test_client()
+        form = {"email": "nobody@example.gov", "password": "wrong password here"}
+        statuses = [client.post("/login", data=form).status_code for _ in range(10)]
+        assert statuses == [401] * 10
+        blocked = client.post("/login", data=form)
+        assert blocked.status_code == 429
+        assert "Too many failed sign-in attempts for this account" in blocked.get_data(as_text=True)
+        # Another account from the same address is not yet blocked (its limit is higher).
+        other = client.post("/login", data={**form, "email": "someone@example.gov"})
+        assert other.status_code == 401
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+
+
+def test_a_write_that_loses_a_race_is_a_conflict_not_a_server_error(app, tmp_path):
+    """Any StaleDataError that reaches Flask becomes a 409 with a message, page or API."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    racing = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+
+    def lose_the_race():
+        raise StaleDataError("UPDATE statement on table 'jurisdiction' expected to update 1 row")
+
+    racing.add_url_rule("/race", "race", lose_the_race)
+    racing.add_url_rule("/api/v1/race", "api_race", lose_the_race)
+    client = racing.test_client()
+    page = client.get("/race")
+    assert page.status_code == 409
+    assert "Someone else changed this record" in page.get_data(as_text=True)
+    api = client.get("/api/v1/race")
+    assert api.status_code == 409
+    assert api.get_json()["error"]["code"] == "conflict"

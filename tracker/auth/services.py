@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tracker.audit.services import record, snapshot
 from tracker.auth.models import Role, User
@@ -73,9 +73,17 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if user is None or not user.active:
         return None
+    # Sign-in bookkeeping is not an edit of the account: written without bumping its version, so
+    # the same person signing in from two places at once never collides with itself (and an
+    # administrator's form for this account is not made stale by a sign-in).
+    bookkeeping = {"last_sign_in_at": utcnow()}
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_sign_in_at = utcnow()
+        bookkeeping["password_hash"] = hash_password(password)
+    db.session.execute(
+        update(User).where(User.id == user.id).values(**bookkeeping),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(user)
     record("user.sign_in", "user", user.id, actor=user)
     return user
 
