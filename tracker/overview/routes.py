@@ -15,9 +15,13 @@ bp = Blueprint("overview", __name__)
 def home():
     from tracker.maps.views import overview_map
     from tracker.overview.figures import headline_figures
+    from tracker.seeding.demo import DEMO_AS_OF
 
     return render_template(
-        "overview/home.html", figures=headline_figures(), overview_map=overview_map()
+        "overview/home.html",
+        figures=headline_figures(),
+        overview_map=overview_map(),
+        demo_as_of=DEMO_AS_OF,
     )
 
 
