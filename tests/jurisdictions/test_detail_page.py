@@ -115,9 +115,10 @@ def test_timeline_tells_the_whole_story(app, signed_in, make_user):
     assert "Scheduled for 2011-03-15" in html and "Scheduled for 2011-04-12" in html
     assert "Deferral meeting outcome" in html and "Meeting minutes" in html
     assert editor_email in html  # who recorded the reschedule
-    assert f"Deferral request #{letter_id} received" in html
-    assert "Sheriff Ann Example" in html and "date adjusted on 2011-03-04" in html
-    assert "Briefing: sib meeting" in html and "Briefing: local briefing" in html
+    assert f"Letter #{letter_id} received by email" in html
+    assert "Sheriff Ann Example" in html and f"Letter #{letter_id} closed: Date adjusted" in html
+    assert "Briefing: SIB pre-activation meeting" in html
+    assert "Briefing: Local law-enforcement briefing" in html
     assert html.count('<span class="badge demo-badge">demo</span>') == 1
     # The letter links to its page when the deferral pages are installed, else plain text.
     linked = f'href="/deferrals/{letter_id}"' in html
@@ -398,3 +399,16 @@ def test_a_race_lost_at_the_database_is_a_conflict_too(app, signed_in, monkeypat
     assert response.status_code == 409
     assert "changed by someone else at the same moment" in response.get_data(as_text=True)
     assert plan_changes(app) == []
+
+
+def test_an_open_letter_shows_its_clocks_on_the_jurisdiction_page(app, signed_in):
+    def _write():
+        schedule(COUNTY, "2011-03-10", decided_on="2010-12-01")
+        deferral_request(COUNTY, "2011-02-22")  # a Tuesday: meeting due by 1 March
+
+    write(app, _write)
+    client = signed_in("viewer")
+    late = client.get(f"/jurisdictions/{COUNTY}?as_of=2011-03-02").get_data(as_text=True)
+    assert "OVERDUE" in late and "URGENT" in late
+    early = client.get(f"/jurisdictions/{COUNTY}?as_of=2011-02-23").get_data(as_text=True)
+    assert "OVERDUE" not in early and "URGENT" not in early

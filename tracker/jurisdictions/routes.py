@@ -182,7 +182,7 @@ def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, ale
         current=current,
         as_of=as_of,
         today=today(),
-        timeline=services.timeline(fips),
+        timeline=services.timeline(fips, as_of),
         deferral_url=deferral_url,
         forms=all_forms,
         alert=alert,

@@ -12,13 +12,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.auth.models import User
-from tracker.briefings.models import Briefing, briefing_jurisdiction, briefing_state
+from tracker.briefings.services import briefings_for_jurisdiction, kind_label
 from tracker.dates import parse_iso_date, today
-from tracker.deferrals.models import DeferralRequest
+from tracker.deferrals import queries as deferral_queries
+from tracker.deferrals.clocks import Badges, badges_for
+from tracker.deferrals.labels import STATUS_LABELS
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.jurisdictions.models import State
@@ -215,6 +217,7 @@ class TimelineEntry:
     details: dict[str, str | None] = field(default_factory=dict)
     is_demo: bool = False
     deferral_id: int | None = None
+    badges: Badges | None = None  # a letter's clocks on the page's date
     recorded_by: str | None = None
     # Ties on the same day keep the order things happened: plan changes by id, then the rest.
     order: tuple = ()
@@ -238,11 +241,12 @@ def _who(user: User | None) -> str | None:
     return user.email if user is not None else None
 
 
-def timeline(fips: str) -> list[TimelineEntry]:
+def timeline(fips: str, as_of: dt.date | None = None) -> list[TimelineEntry]:
     """The jurisdiction's whole history, oldest first: plan changes (reason, decided-on date,
-    source, who recorded it), its activation, deferral requests (by received date) and the
-    briefings that covered it or its state."""
-    jurisdiction = plan.get_jurisdiction(fips)
+    source, who recorded it), its activation, each deferral letter's dated steps (with its
+    OVERDUE / URGENT badges on `as_of`, default today) and the briefings that covered it or its
+    state."""
+    plan.get_jurisdiction(fips)  # NotFound for an unknown code
     entries: list[TimelineEntry] = []
     for change in plan_history(fips):
         scheduled = change.kind is PlanChangeKind.SCHEDULED
@@ -281,57 +285,37 @@ def timeline(fips: str) -> list[TimelineEntry]:
                 order=(2, activation.id),
             )
         )
-    requests = db.session.scalars(
-        select(DeferralRequest)
-        .where(DeferralRequest.jurisdiction_fips == fips)
-        .order_by(DeferralRequest.received_on, DeferralRequest.id)
-    )
+    # Letters and briefings come from their own features, so the rules of what a letter's steps
+    # are and which briefings concern a jurisdiction live in one place each.
+    requests = deferral_queries.requests_for_jurisdiction(fips)
+    badges = badges_for(requests, as_of or today())
     for request in requests:
-        entries.append(
-            TimelineEntry(
-                on=request.received_on,
-                kind="deferral",
-                title=f"Deferral request #{request.id} received ({request.kind.value.replace('_', ' ')})",
-                details={
-                    "From": request.sender_name,
-                    "Status": request.status.value.replace("_", " "),
-                    "Resolution": (
-                        f"{request.resolution.value.replace('_', ' ')} on "
-                        f"{request.resolved_on.isoformat()}"
-                        if request.resolution and request.resolved_on
-                        else None
-                    ),
-                },
-                is_demo=request.is_demo,
-                deferral_id=request.id,
-                recorded_by=_who(request.created_by),
-                order=(1, request.id),
+        for step, (on, text) in enumerate(deferral_queries.timeline_steps(request)):
+            received = step == 1
+            entries.append(
+                TimelineEntry(
+                    on=on,
+                    kind="deferral",
+                    title=text,
+                    details={
+                        "From": request.sender_name,
+                        "Status": STATUS_LABELS[request.status],
+                    }
+                    if received
+                    else {},
+                    is_demo=request.is_demo,
+                    deferral_id=request.id,
+                    badges=badges[request.id] if received else None,
+                    recorded_by=_who(request.created_by) if received else None,
+                    order=(1, request.id, step),
+                )
             )
-        )
-    briefings = db.session.scalars(
-        select(Briefing)
-        .where(
-            or_(
-                Briefing.id.in_(
-                    select(briefing_jurisdiction.c.briefing_id).where(
-                        briefing_jurisdiction.c.jurisdiction_fips == fips
-                    )
-                ),
-                Briefing.id.in_(
-                    select(briefing_state.c.briefing_id).where(
-                        briefing_state.c.state_fips == jurisdiction.state_fips
-                    )
-                ),
-            )
-        )
-        .order_by(Briefing.held_on, Briefing.id)
-    )
-    for briefing in briefings:
+    for briefing in briefings_for_jurisdiction(fips):
         entries.append(
             TimelineEntry(
                 on=briefing.held_on,
                 kind="briefing",
-                title=f"Briefing: {briefing.kind.value.replace('_', ' ')}",
+                title=f"Briefing: {kind_label(briefing.kind)}",
                 details={"Presenter": briefing.presenter, "Attendees": briefing.attendees},
                 is_demo=briefing.is_demo,
                 recorded_by=_who(briefing.recorded_by),
