@@ -18,7 +18,6 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,15 +26,11 @@ import threading
 import time
 from pathlib import Path
 
+from support import free_port, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
 TRACKER = str(ROOT / ".venv" / "bin" / "tracker")
 CSV_PATH = "/exports/activated.csv"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def drive(port: int, path: str, seconds: float, clients: int) -> dict:
@@ -82,19 +77,6 @@ def drive(port: int, path: str, seconds: float, clients: int) -> dict:
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
     }
-
-
-def wait_until_up(port: int, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not start")
 
 
 def generation_times(env: dict, runs: int) -> dict:
@@ -148,7 +130,7 @@ def main() -> int:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until_up(port)
+        wait_until_up(f"http://127.0.0.1:{port}")
         # Warm both workers' caches (first render of the day's list) before measuring.
         drive(port, CSV_PATH, 2, args.clients)
         drive(port, "/healthz", 1, args.clients)

@@ -18,17 +18,17 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from support import free_port, wait_until_up, worker_rss_mib  # noqa: E402
 
 from tests.support.postgres import throwaway_cluster  # noqa: E402
 
@@ -51,23 +51,6 @@ request = function()
   return wrk.format("GET", paths[(counter %% #paths) + 1])
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def worker_rss_mib(master_pid: int) -> dict[int, float]:
-    """Resident memory of each gunicorn worker (children of the master) by pid, in MiB."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    sizes = {}
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        kib = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
-        sizes[int(pid)] = round(kib / 1024, 1)
-    return sizes
 
 
 def run(seconds: int, connections: int) -> dict:
@@ -93,15 +76,7 @@ def run(seconds: int, connections: int) -> dict:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    requests.get(f"{base}/healthz", timeout=2).raise_for_status()
-                    break
-                except requests.RequestException:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.3)
+            wait_until_up(base)
             # Warm up until both workers have served (and cached) every URL several times, so
             # the memory measured next is the steady state, not the first requests' growth.
             for _ in range(20):
