@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import datetime as dt
 import json
 import os
 import re
@@ -304,6 +305,17 @@ def run(args) -> dict:
             }
             result["browser"] = browser_views(base, {"ours": ours}, args.runs)
             result["rss_after_ours_mib"] = worker_rss_mib(server.pid)
+            # A visitor pressing Play: the status of every month of the rollout, twice so both
+            # workers see each date; the per-date caches must not grow a worker without bound.
+            month = dt.date(2008, 9, 30)
+            while month <= dt.date(2013, 6, 30):
+                for _ in range(2):
+                    requests.get(
+                        f"{base}/api/v1/status?as_of={month}", timeout=60
+                    ).raise_for_status()
+                month = (month + dt.timedelta(days=32)).replace(day=1)
+                month = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            result["rss_after_rollout_mib"] = worker_rss_mib(server.pid)
             # Now the naive page, in the same server and run.
             result["server_ms"]["naive"] = server_time_ms(base + naive, max(5, args.runs))
             result["rps"]["naive"] = throughput(base + naive, args.seconds, args.connections)
@@ -351,6 +363,8 @@ def markdown(r: dict) -> str:
         f"{r['shapes_raw_bytes']:,} B) | embedded in every page | | ≤ 500 kB |",
         f"| worker RSS after serving, MiB | {max(r['rss_after_ours_mib'].values())} | "
         f"{max(r['rss_after_naive_mib'].values())} (after the naive page too) | | ≤ 130 MiB |",
+        f"| worker RSS after playing every month of the rollout, MiB | "
+        f"{max(r['rss_after_rollout_mib'].values())} | | | |",
     ]
     return "\n".join(lines)
 
