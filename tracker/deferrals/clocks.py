@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import holidays
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from tracker.deferrals.models import DeferralRequest, DeferralStatus
+from tracker.deferrals.models import DeferralRequest, DeferralStatus, open_on
 from tracker.extensions import db
 from tracker.plan.status import Status, status_as_of
 
@@ -151,10 +151,7 @@ def badges_for(requests: Iterable[DeferralRequest], as_of: dt.date) -> dict[int,
 
 def open_requests(as_of: dt.date) -> list[DeferralRequest]:
     """Requests received on or before `as_of` and not resolved or withdrawn by then."""
-    statement = select(DeferralRequest).where(
-        DeferralRequest.received_on <= as_of,
-        or_(DeferralRequest.resolved_on.is_(None), DeferralRequest.resolved_on > as_of),
-    )
+    statement = select(DeferralRequest).where(open_on(as_of))
     return list(db.session.scalars(statement))
 
 
@@ -168,6 +165,3 @@ def open_request_counts(as_of: dt.date) -> dict[str, int]:
         "overdue": sum(1 for b in badges.values() if b.overdue),
         "urgent": sum(1 for b in badges.values() if b.urgent),
     }
-
-
-counts = open_request_counts

@@ -16,8 +16,11 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    and_,
+    or_,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.db import Base, Timestamped, Versioned, utcnow
 from tracker.enums import enum_column_type
@@ -134,6 +137,16 @@ class DeferralRequest(Versioned, Timestamped, Base):
     )
     notes: Mapped[list[DeferralNote]] = relationship(
         back_populates="deferral_request", order_by="DeferralNote.id"
+    )
+
+
+def open_on(as_of: dt.date) -> ColumnElement[bool]:
+    """SQL for "this letter was open on `as_of`": received on or before it and not resolved or
+    withdrawn by then (a closed letter always has its resolution date). The one definition the
+    status rule, the letter clocks and the state pages all filter with."""
+    return and_(
+        DeferralRequest.received_on <= as_of,
+        or_(DeferralRequest.resolved_on.is_(None), DeferralRequest.resolved_on > as_of),
     )
 
 

@@ -10,14 +10,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record, snapshot
 from tracker.auth.models import User
 from tracker.briefings.services import briefing_reach
 from tracker.dates import today
-from tracker.deferrals.models import DeferralRequest
+from tracker.deferrals.models import DeferralRequest, open_on
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
 from tracker.jurisdictions.models import Jurisdiction, State, StateKind
@@ -57,10 +57,7 @@ def open_letter_counts(
     statement = (
         select(key, func.count(DeferralRequest.id))
         .join(Jurisdiction, Jurisdiction.fips == DeferralRequest.jurisdiction_fips)
-        .where(
-            DeferralRequest.received_on <= as_of,
-            or_(DeferralRequest.resolved_on.is_(None), DeferralRequest.resolved_on > as_of),
-        )
+        .where(open_on(as_of))
         .group_by(key)
     )
     if fips is not None:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import and_, event, func, literal, or_, select
+from sqlalchemy import and_, event, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracker.audit.services import data_version
-from tracker.deferrals.models import DeferralRequest, RequestKind
+from tracker.deferrals.models import DeferralRequest, RequestKind, open_on
 from tracker.extensions import db
 from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
@@ -148,9 +148,8 @@ def status_as_of(
     pending = (
         select(DeferralRequest.jurisdiction_fips.label("fips"))
         .where(
-            DeferralRequest.received_on <= as_of,
+            open_on(as_of),
             DeferralRequest.kind.in_(_DEFERRING_KINDS),
-            or_(DeferralRequest.resolved_on.is_(None), DeferralRequest.resolved_on > as_of),
         )
         .group_by(DeferralRequest.jurisdiction_fips)
         .subquery("pending")
