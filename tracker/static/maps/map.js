@@ -89,6 +89,15 @@
       this.playing = false;
       this.tooltip = L.tooltip({ direction: "top", sticky: true, className: "map-tooltip", opacity: 0.97 });
       this.loading = this.root.querySelector("[data-map-loading]");
+      this.moving = false;
+      this.pendingView = null;
+      map.on("movestart", () => (this.moving = true));
+      map.on("moveend", () => {
+        this.moving = false;
+        const pending = this.pendingView;
+        this.pendingView = null;
+        if (pending) this.showView(...pending);
+      });
       this.bindViews();
       if (!config.compact) this.bindControls();
       // Not animated: the first view must be settled before the counties are drawn.
@@ -387,9 +396,20 @@
       for (const button of this.root.querySelectorAll("[data-map-view]")) {
         button.addEventListener("click", () => {
           const bounds = this.config.views[button.dataset.mapView];
-          if (bounds) this.map.fitBounds(bounds);
+          if (bounds) this.showView(bounds);
         });
       }
+    }
+
+    showView(bounds, options = {}) {
+      // Leaflet drops a view asked for while a zoom animation runs (about a quarter of a
+      // second), so a quick second choice (a state, then "Lower 48") would be lost. The
+      // latest choice waits for the running move to end instead.
+      if (this.moving) {
+        this.pendingView = [bounds, options];
+        return;
+      }
+      this.map.fitBounds(bounds, options);
     }
 
     zoomToState(postal, animate = true) {
@@ -397,7 +417,7 @@
       // north-western islands: their preset views frame them better than their bounds.
       const preset = { "": "lower48", AK: "alaska", HI: "hawaii" }[postal || ""];
       if (preset) {
-        this.map.fitBounds(this.config.views[preset], { animate: animate });
+        this.showView(this.config.views[preset], { animate: animate });
         return;
       }
       let bounds = null;
@@ -406,7 +426,7 @@
         if (state !== postal) return;
         bounds = bounds ? bounds.extend(layer.latLngBounds[county]) : L.latLngBounds(layer.latLngBounds[county]);
       });
-      if (bounds) this.map.fitBounds(bounds, { padding: [12, 12], animate: animate });
+      if (bounds) this.showView(bounds, { padding: [12, 12], animate: animate });
     }
 
     setState(params, postal) {
