@@ -1,7 +1,7 @@
 """Benchmark: our activation map beside a naive Folium page of the same data, in one run.
 
     apt-get install -y wrk      (optional: without it a small threaded Python client is used)
-    .venv/bin/python bench/map_bench.py [--runs 5] [--seconds 10] [--connections 8]
+    .venv/bin/python bench/map_bench.py [--runs 9] [--seconds 10] [--connections 8]
                                         [--as-of 2010-08-31] [--json results.json]
                                         [--naive-shapes source|simplified]
 
@@ -371,7 +371,7 @@ def markdown(r: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--as-of", default="2010-08-31")

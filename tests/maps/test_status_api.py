@@ -133,3 +133,17 @@ def test_openapi_describes_the_endpoint(client):
     operation = document["paths"]["/api/v1/status"]["get"]
     assert operation["operationId"] == "getStatus"
     assert "400" in operation["responses"]
+
+
+def test_playing_the_rollout_keeps_only_the_small_encoded_answers(app, client):
+    """Each date's status rows cost about 1 MiB per worker; the encoded answer about 50 kB.
+    Pressing Play asks for ~60 dates, so only the encoded answers may stay in memory."""
+    months = [f"{year}-{month:02d}-01" for year in (2009, 2010) for month in range(1, 13)]
+    for as_of in months:
+        assert client.get(f"/api/v1/status?as_of={as_of}").status_code == 200
+    with app.app_context():
+        entries = app.extensions["tracker_computed_cache"].entries
+        namespaces = {key[0] for key in entries}
+        kept = sum(len(value.raw) + len(value.gzipped) for value in entries.values())
+    assert namespaces == {"map_status_payload"}
+    assert kept < 16 * 100_000

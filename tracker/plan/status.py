@@ -241,9 +241,9 @@ def count_by_status(rows: Iterable[JurisdictionStatus]) -> dict[Status, int]:
 # - any write flushed by this process bumps a local generation, so even a write that records no
 #   audit event (a test factory, a data fix) cannot leave a stale entry behind.
 
-# Each date's status rows and encoded map data cost about 1 MiB per worker; a visitor playing the
-# whole rollout on the map asks for ~60 dates. 16 entries keep a worker under 125 MiB after that
-# (measured: 166 MiB with 64 entries) while the few dates people actually look at stay warm.
+# Each date's status rows cost about 1 MiB per worker. The map's Play button asks for ~60 dates,
+# but through the status document, which caches only its encoded bytes (tracker.maps.services);
+# 16 entries keep the few dates people open as pages warm without letting pages grow a worker.
 CACHE_SIZE = 16
 _T = TypeVar("_T")
 _generation = 0

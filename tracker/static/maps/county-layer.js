@@ -10,6 +10,7 @@
   "use strict";
   const R2D = 180 / Math.PI;
   const MAX_LATITUDE = 85.0511287798;
+  const TENTHS = 10; // path coordinates are in tenths of a pixel
 
   function mercatorY(lat) {
     const clamped = Math.max(Math.min(MAX_LATITUDE, lat), -MAX_LATITUDE);
@@ -37,7 +38,10 @@
         for (const polygon of polygons) {
           for (const ring of polygon) {
             const start = points.length;
-            for (const [lng, lat] of ring) {
+            // Indexed, not `for (const [lng, lat] of ring)`: this runs once per page, before
+            // the optimiser warms up, where destructuring ~110,000 points costs ~10 ms.
+            for (let k = 0; k < ring.length; k++) {
+              const lng = ring[k][0], lat = ring[k][1];
               points.push(lng / 360 + 0.5, mercatorY(lat));
               if (lat < south) south = lat;
               if (lat > north) north = lat;
@@ -98,19 +102,22 @@
       });
       this._pxBounds = L.bounds([minX, minY], [maxX, maxY]);
       // One SVG path string per county: Path2D parses a string in one call, many times faster
-      // than tens of thousands of moveTo/lineTo calls from script.
+      // than tens of thousands of moveTo/lineTo calls from script. Coordinates are whole tenths
+      // of a pixel (drawn at a scale of 1/10): writing integers is about twice as fast as
+      // toFixed(1) for the ~110,000 points, with the same precision.
       this.paths = this.rings.map((rings) => {
         let d = "";
         for (let r = 0; r < rings.length; r += 2) {
           const start = rings[r], end = rings[r + 1];
-          d += "M" + px[start].toFixed(1) + " " + px[start + 1].toFixed(1);
-          for (let i = start + 2; i < end; i += 2) d += "L" + px[i].toFixed(1) + " " + px[i + 1].toFixed(1);
+          d += "M" + Math.round(px[start] * TENTHS) + " " + Math.round(px[start + 1] * TENTHS);
+          for (let i = start + 2; i < end; i += 2) {
+            d += "L" + Math.round(px[i] * TENTHS) + " " + Math.round(px[i + 1] * TENTHS);
+          }
           d += "Z";
         }
         return d;
       });
       this.batches = null;
-      this.outline = null;
     },
 
     _update() {
@@ -121,8 +128,9 @@
       return this.ids.length === 0;
     },
 
-    // [colour, Path2D of its counties] and the outline of all: rebuilt after projecting or
-    // recolouring, reused while panning.
+    // [colour, Path2D of its counties]: rebuilt after projecting or recolouring, reused while
+    // panning. The outlines are these same paths stroked, so no second path of every county
+    // is parsed.
     _batches() {
       if (!this.batches) {
         const groups = new Map();
@@ -130,11 +138,7 @@
           if (!groups.has(colour)) groups.set(colour, []);
           groups.get(colour).push(this.paths[county]);
         });
-        this.batches = {
-          fills: [...groups].map(([colour, paths]) => [colour, new Path2D(paths.join(""))]),
-          outline: this.outline || new Path2D(this.paths.join("")),
-        };
-        this.outline = this.batches.outline;
+        this.batches = [...groups].map(([colour, paths]) => [colour, new Path2D(paths.join(""))]);
       }
       return this.batches;
     },
@@ -143,16 +147,19 @@
       const renderer = this._renderer;
       if (!renderer._drawing) return;
       const ctx = renderer._ctx;
-      const { fills, outline } = this._batches();
+      const fills = this._batches();
+      ctx.save();
+      ctx.scale(1 / TENTHS, 1 / TENTHS);
       ctx.globalAlpha = 0.9;
       for (const [colour, path] of fills) {
         ctx.fillStyle = colour;
         ctx.fill(path, this.options.fillRule);
       }
       ctx.globalAlpha = 1;
-      ctx.lineWidth = this.options.weight;
+      ctx.lineWidth = this.options.weight * TENTHS;
       ctx.strokeStyle = "#ffffff";
-      ctx.stroke(outline);
+      for (const [, path] of fills) ctx.stroke(path);
+      ctx.restore();
     },
 
     // The county under a layer point, or -1 (the last drawn wins, as on screen).
