@@ -6,8 +6,10 @@
 Starts a throwaway PostgreSQL cluster, migrates and seeds it with the demo rollout, starts
 `tracker serve --workers 2` on a loopback port, warms every URL, then lets wrk request the five
 public URLs in turn for the whole run. Reports requests, errors (socket errors and non-2xx/3xx
-answers), p50/p99 latency, and the workers' memory (RSS) before and after. Traffic goes only to
-127.0.0.1 and stops by itself.
+answers), p50/p99 latency, and the workers' memory (RSS) before and after. The server runs with
+TRACKER_WORKER_MAX_REQUESTS=0, so the same two workers serve the whole run and "after" measures
+the workers that took the load, not fresh replacements. Exits 1 over budget (any error, or a
+worker grown by more than 10 %). Traffic goes only to 127.0.0.1 and stops by itself.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def run(seconds: int, connections: int) -> dict:
             "TRACKER_SECRET_KEY": "load-test-secret-not-for-production",
             "TRACKER_DATABASE_URL": urls["tracker_load"],
             "TRACKER_INSTANCE_PATH": instance,
+            "TRACKER_WORKER_MAX_REQUESTS": "0",
         }
         subprocess.run([TRACKER, "db", "upgrade"], env=env, check=True, capture_output=True)
         subprocess.run([TRACKER, "seed", "--demo"], env=env, check=True, capture_output=True)
@@ -129,23 +132,19 @@ def main() -> None:
     args = parser.parse_args()
     result = run(args.seconds, args.connections)
     before, after = result["rss_before_mib"], result["rss_after_mib"]
-    same_workers = [pid for pid in before if pid in after]
-    if same_workers:
-        growth = max(after[pid] / before[pid] - 1 for pid in same_workers)
-        compared = "largest growth of one worker"
-    else:
-        # `tracker serve` recycles a worker after about 5,000 requests (gunicorn max_requests),
-        # so a long run may end on fresh workers: compare the largest before and after.
-        growth = max(after.values()) / max(before.values()) - 1
-        compared = "workers were recycled during the run; largest worker after vs before"
+    if set(before) != set(after):
+        sys.exit(f"the workers changed during the run ({sorted(before)} -> {sorted(after)})")
+    growth = max(after[pid] / before[pid] - 1 for pid in before)
     print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
     print(
         f"\n{result['requests']:,} requests in {args.seconds} s "
         f"({result['requests_per_second']:.0f}/s), {result['errors']} errors; "
         f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms; "
         f"worker RSS before {sorted(before.values())} MiB, after {sorted(after.values())} MiB "
-        f"({compared}: {growth:+.1%}; budget within 10%)"
+        f"(largest growth of one worker: {growth:+.1%}; budget within 10%)"
     )
+    if result["errors"] or growth > 0.10:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,11 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.support.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.support.postgres import PostgresUnavailable, throwaway_cluster
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ENGINES = ("sqlite", "postgresql")
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery staple"
 SECRET = "test-secret-key-not-for-production"
 POSTGRES_DATABASES = ("tracker_test", "tracker_live", "tracker_scratch", "tracker_committed")
@@ -280,15 +280,7 @@ def browser():
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
+            args=list(CHROMIUM_FLAGS),
         )
         yield instance
         instance.close()

@@ -35,6 +35,13 @@ def _parse_positive_int(value: str) -> int:
     return number
 
 
+def _parse_whole_number(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"expected a whole number (0 or more), got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -89,6 +96,13 @@ SETTINGS: tuple[Setting, ...] = (
         2,
         "Worker processes started by `tracker serve`.",
         _parse_positive_int,
+    ),
+    Setting(
+        "TRACKER_WORKER_MAX_REQUESTS",
+        5000,
+        "`tracker serve` replaces a worker after about this many requests (give or take 10 %), "
+        "a guard against slow memory growth; 0 keeps every worker for the server's lifetime.",
+        _parse_whole_number,
     ),
     Setting(
         "TRACKER_OVERDUE_BUSINESS_DAYS",

@@ -26,6 +26,27 @@ class TrackerServer(BaseApplication):
         return create_app()
 
 
+def server_options(host: str, port: int, workers: int, max_requests: int) -> dict:
+    """The gunicorn settings `tracker serve` runs with.
+
+    A worker is replaced after `max_requests` requests, staggered by up to 10 % so the workers
+    do not all restart at once; 0 never replaces them.
+    """
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "accesslog": "-",
+        "errorlog": "-",
+        # gunicorn 27 otherwise creates a control socket under $HOME/.gunicorn.
+        "control_socket_disable": True,
+        "max_requests": max_requests,
+        "max_requests_jitter": max_requests // 10,
+    }
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -38,17 +59,5 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
     workers = workers or current_app.config["TRACKER_WORKERS"]
     click.echo(f"Activation Tracker on http://{host}:{port}/ ({workers} workers)")
     TrackerServer(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "worker_class": "sync",
-            "timeout": 60,
-            "graceful_timeout": 20,
-            "accesslog": "-",
-            "errorlog": "-",
-            # gunicorn 27 otherwise creates a control socket under $HOME/.gunicorn.
-            "control_socket_disable": True,
-            "max_requests": 5000,
-            "max_requests_jitter": 500,
-        }
+        server_options(host, port, workers, current_app.config["TRACKER_WORKER_MAX_REQUESTS"])
     ).run()

@@ -29,7 +29,6 @@ from tracker.plan.status import (
     JurisdictionStatus,
     Status,
     cached,
-    cached_status_as_of,
     status_as_of,
 )
 
