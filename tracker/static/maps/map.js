@@ -39,8 +39,9 @@
     return year + "-" + pad(month) + "-" + pad(last);
   }
 
-  // The data-prefetch attribute of the element that loads this file names the shapes and the first status:
-  // fetching them now, while the rest of the page loads, saves a round trip before drawing.
+  // The data-prefetch attribute of the element that loads this file names the shapes and the
+  // first status. This file is loaded first in <head>, before any stylesheet, so they are
+  // fetched and parsed while the CSS and Leaflet load (it touches no Leaflet until attach()).
   performance.mark("tracker-map-js");
   const PREFETCHED = {};
   const self = document.currentScript;
