@@ -436,52 +436,42 @@ def briefing_reach(as_of: dt.date | None = None) -> BriefingReach:
     )
 
 
+def _held_dates(link, key, aggregate, kinds: Iterable[BriefingKind], as_of: dt.date, only=None):
+    """{`key` of `link` (a jurisdiction or state link table): aggregate(held_on) of the briefings
+    of `kinds` held by `as_of`}, optionally for the keys in `only`."""
+    statement = (
+        select(key, aggregate(Briefing.held_on))
+        .join(Briefing, Briefing.id == link.c.briefing_id)
+        .where(Briefing.kind.in_(list(kinds)), Briefing.held_on <= as_of)
+        .group_by(key)
+    )
+    if only is not None:
+        statement = statement.where(key.in_(list(only)))
+    return dict(db.session.execute(statement).all())
+
+
 def latest_held_by_jurisdiction(
     kind: BriefingKind, as_of: dt.date, fips: Iterable[str] | None = None
 ) -> dict[str, dt.date]:
     """{jurisdiction FIPS: latest date a briefing of `kind` naming it was held, by `as_of`}."""
-    statement = (
-        select(briefing_jurisdiction.c.jurisdiction_fips, func.max(Briefing.held_on))
-        .join(Briefing, Briefing.id == briefing_jurisdiction.c.briefing_id)
-        .where(Briefing.kind == kind, Briefing.held_on <= as_of)
-        .group_by(briefing_jurisdiction.c.jurisdiction_fips)
-    )
-    if fips is not None:
-        statement = statement.where(briefing_jurisdiction.c.jurisdiction_fips.in_(list(fips)))
-    return dict(db.session.execute(statement).all())
+    link = briefing_jurisdiction
+    return _held_dates(link, link.c.jurisdiction_fips, func.max, (kind,), as_of, fips)
 
 
 def latest_held_by_state(kind: BriefingKind, as_of: dt.date) -> dict[str, dt.date]:
     """{state FIPS: latest date a briefing of `kind` covering the whole state was held}."""
-    statement = (
-        select(briefing_state.c.state_fips, func.max(Briefing.held_on))
-        .join(Briefing, Briefing.id == briefing_state.c.briefing_id)
-        .where(Briefing.kind == kind, Briefing.held_on <= as_of)
-        .group_by(briefing_state.c.state_fips)
-    )
-    return dict(db.session.execute(statement).all())
+    return _held_dates(briefing_state, briefing_state.c.state_fips, func.max, (kind,), as_of)
 
 
 def first_held_by_jurisdiction(kinds: Iterable[BriefingKind], as_of: dt.date) -> dict[str, dt.date]:
     """{jurisdiction FIPS: earliest date a briefing of one of `kinds` naming it was held}."""
-    statement = (
-        select(briefing_jurisdiction.c.jurisdiction_fips, func.min(Briefing.held_on))
-        .join(Briefing, Briefing.id == briefing_jurisdiction.c.briefing_id)
-        .where(Briefing.kind.in_(list(kinds)), Briefing.held_on <= as_of)
-        .group_by(briefing_jurisdiction.c.jurisdiction_fips)
-    )
-    return dict(db.session.execute(statement).all())
+    link = briefing_jurisdiction
+    return _held_dates(link, link.c.jurisdiction_fips, func.min, kinds, as_of)
 
 
 def first_held_by_state(kinds: Iterable[BriefingKind], as_of: dt.date) -> dict[str, dt.date]:
     """{state FIPS: earliest date a briefing of one of `kinds` covering the whole state was held}."""
-    statement = (
-        select(briefing_state.c.state_fips, func.min(Briefing.held_on))
-        .join(Briefing, Briefing.id == briefing_state.c.briefing_id)
-        .where(Briefing.kind.in_(list(kinds)), Briefing.held_on <= as_of)
-        .group_by(briefing_state.c.state_fips)
-    )
-    return dict(db.session.execute(statement).all())
+    return _held_dates(briefing_state, briefing_state.c.state_fips, func.min, kinds, as_of)
 
 
 def recent_briefings(limit: int = 10, as_of: dt.date | None = None) -> list[Briefing]:
