@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -20,19 +17,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
     from tracker.features import register_blueprints, register_navigation
+    from tracker.resources import runtime_folder
     from tracker.security import init_security_headers
 
     config = build_flask_config(overrides)
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(runtime_folder("templates")),
         static_folder="static",
         instance_path=config["TRACKER_INSTANCE_PATH"],
     )
     app.config.update(config)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(runtime_folder("migrations")), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

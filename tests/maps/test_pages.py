@@ -164,9 +164,11 @@ def test_every_text_from_the_data_is_escaped(app, client):
 def test_the_map_script_never_writes_markup():
     """Data reaches the page only through textContent: no innerHTML, outerHTML,
     insertAdjacentHTML or document.write in our scripts (so a county name cannot become markup)."""
-    from tracker import ROOT
+    from pathlib import Path
 
-    folder = ROOT / "tracker" / "static" / "maps"
+    import tracker
+
+    folder = Path(tracker.__file__).parent / "static" / "maps"
     script = (folder / "map.js").read_text() + (folder / "county-layer.js").read_text()
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script, sink

@@ -6,16 +6,17 @@ import csv
 
 import pytest
 
-from tracker import ROOT
 from tracker.plan.importing.resolver import ResolveError, Resolver, normalise
+from tracker.resources import runtime_folder
 
 
 @pytest.fixture(scope="module")
 def resolver() -> Resolver:
     """The resolver over the registry files the database is seeded from."""
-    with (ROOT / "seeds" / "states.csv").open(encoding="utf-8") as handle:
+    seeds = runtime_folder("seeds")
+    with (seeds / "states.csv").open(encoding="utf-8") as handle:
         states = [(r["fips"], r["postal"], r["name"]) for r in csv.DictReader(handle)]
-    with (ROOT / "seeds" / "jurisdictions.csv").open(encoding="utf-8") as handle:
+    with (seeds / "jurisdictions.csv").open(encoding="utf-8") as handle:
         jurisdictions = [
             (r["fips"], r["state_fips"], r["name"], r["full_name"], r["kind"])
             for r in csv.DictReader(handle)

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from tracker import ROOT
+from tracker.resources import runtime_folder
 
-GEOMETRY_DIR = ROOT / "seeds" / "geometry"
 SHAPE_FILES = {"counties": "counties.geojson", "states": "states.geojson"}
 
 
@@ -36,7 +35,7 @@ class ShapeFile:
 @cache
 def shape_file(name: str) -> ShapeFile:
     """The named shapes file ("counties" or "states"); read and compressed once per process."""
-    path: Path = GEOMETRY_DIR / SHAPE_FILES[name]
+    path: Path = runtime_folder("seeds") / "geometry" / SHAPE_FILES[name]
     raw = path.read_bytes()
     return ShapeFile(
         name=name,

@@ -5,17 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import select
 
-from tracker import ROOT
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.jurisdictions.models import Jurisdiction, JurisdictionKind, State, StateKind
 from tracker.plan.models import Activation
-
-SEEDS = ROOT / "seeds"
+from tracker.resources import runtime_folder
 
 
 @dataclass
@@ -39,8 +36,8 @@ class SeedReport:
         ]
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
+def _read_seed(filename: str) -> list[dict[str, str]]:
+    with (runtime_folder("seeds") / filename).open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -68,7 +65,7 @@ def _upsert(model, key: str, rows: list[dict], label: str, report: SeedReport) -
     db.session.flush()
 
 
-def seed_registry(report: SeedReport, seeds: Path = SEEDS) -> None:
+def seed_registry(report: SeedReport) -> None:
     """Insert or correct every state and county equivalent from the Census-derived CSVs.
 
     Matched by FIPS, so running it again changes nothing; other columns (SIB contacts, risk
@@ -81,7 +78,7 @@ def seed_registry(report: SeedReport, seeds: Path = SEEDS) -> None:
             "name": row["name"],
             "kind": StateKind(row["kind"]),
         }
-        for row in _read_csv(seeds / "states.csv")
+        for row in _read_seed("states.csv")
     ]
     _upsert(State, "fips", states, "states", report)
     jurisdictions = [
@@ -92,12 +89,12 @@ def seed_registry(report: SeedReport, seeds: Path = SEEDS) -> None:
             "full_name": row["full_name"],
             "kind": JurisdictionKind(row["kind"]),
         }
-        for row in _read_csv(seeds / "jurisdictions.csv")
+        for row in _read_seed("jurisdictions.csv")
     ]
     _upsert(Jurisdiction, "fips", jurisdictions, "jurisdictions", report)
 
 
-def seed_real_activations(report: SeedReport, seeds: Path = SEEDS) -> None:
+def seed_real_activations(report: SeedReport) -> None:
     """Activation dates taken from the program's published documents, marked with their source.
 
     These are real records (is_demo false). A jurisdiction that already has an activation is
@@ -105,7 +102,7 @@ def seed_real_activations(report: SeedReport, seeds: Path = SEEDS) -> None:
     """
     existing = set(db.session.scalars(select(Activation.jurisdiction_fips)))
     added = unchanged = 0
-    for row in _read_csv(seeds / "real_activations.csv"):
+    for row in _read_seed("real_activations.csv"):
         if row["fips"] in existing:
             unchanged += 1
             continue
@@ -123,11 +120,11 @@ def seed_real_activations(report: SeedReport, seeds: Path = SEEDS) -> None:
     db.session.flush()
 
 
-def seed_national(seeds: Path = SEEDS) -> SeedReport:
+def seed_national() -> SeedReport:
     """The `tracker seed` step: registry plus real records, audited as one event if anything changed."""
     report = SeedReport()
-    seed_registry(report, seeds)
-    seed_real_activations(report, seeds)
+    seed_registry(report)
+    seed_real_activations(report)
     if report.changed_anything:
         record(
             "seed.registry",
