@@ -216,6 +216,7 @@ def build_flask_config(
         instance_path.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
         settings["TRACKER_DATABASE_URL"] = database_url
+    _check_database_url(database_url)
 
     config: dict[str, Any] = dict(settings)
     config.update(
@@ -243,6 +244,17 @@ def build_flask_config(
         if key not in SETTINGS_BY_NAME:
             config[key] = value
     return config
+
+
+def _check_database_url(database_url: str) -> None:
+    """A URL SQLAlchemy cannot parse, or whose driver is not installed, is a setting error."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(database_url).get_dialect().import_dbapi()
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise ConfigurationError(f"TRACKER_DATABASE_URL: {exc}") from exc
 
 
 def engine_options(database_url: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from sqlalchemy import (
     CheckConstraint,
@@ -11,8 +12,10 @@ from sqlalchemy import (
     MetaData,
     event,
     func,
+    inspect,
+    text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Alembic needs deterministic constraint names to alter or drop them, on SQLite in batch mode too.
@@ -70,6 +73,24 @@ def digits_check(column: str, length: int, name: str) -> CheckConstraint:
     return CheckConstraint(" AND ".join(parts), name=name)
 
 
+def schema_revision(connection: Connection) -> str | None:
+    """The Alembic revision the database was last migrated to (None before `tracker db upgrade`)."""
+    # Read directly: Alembic's MigrationContext would log its setup on every health check.
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+@cache
+def schema_head() -> str | None:
+    """The newest revision among the migrations this tracker ships: the one it expects."""
+    from alembic.script import ScriptDirectory
+
+    from tracker.resources import runtime_folder
+
+    return ScriptDirectory(str(runtime_folder("migrations"))).get_current_head()
+
+
 def _is_sqlite(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
 
@@ -97,6 +118,8 @@ __all__ = [
     "Versioned",
     "digits_check",
     "func",
+    "schema_head",
+    "schema_revision",
     "utcnow",
 ]
 

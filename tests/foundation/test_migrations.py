@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from tests.conftest import fresh_database_url, make_app
-from tracker.db import Base
+from tracker.db import Base, schema_head, schema_revision
 
 
 def _tables(engine) -> set[str]:
@@ -21,8 +21,12 @@ def test_upgrade_downgrade_upgrade_and_no_drift(engine_name, request, tmp_path_f
     from tracker.extensions import db
 
     with app.app_context():
+        with db.engine.connect() as connection:
+            assert schema_revision(connection) is None  # what /healthz reports before upgrading
         upgrade()
         assert _tables(db.engine) == set(Base.metadata.tables)
+        with db.engine.connect() as connection:
+            assert schema_revision(connection) == schema_head() is not None
         downgrade(revision="base")
         assert _tables(db.engine) == set()
         upgrade()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from sqlalchemy import func, select
 
+from tracker.db import schema_head, schema_revision
 from tracker.extensions import db
 from tracker.jurisdictions.models import Jurisdiction, State
+from tracker.resources import tracker_version
 
 bp = Blueprint("overview", __name__)
 
@@ -33,7 +35,8 @@ def favicon():
 
 @bp.get("/healthz")
 def healthz():
-    """Liveness and readiness in one: the database answers and holds the registry."""
+    """Liveness and readiness in one: the database answers and holds the registry; which
+    tracker version serves, and whether the database is migrated to the schema it expects."""
     states = db.session.scalar(select(func.count()).select_from(State))
     jurisdictions = db.session.scalar(select(func.count()).select_from(Jurisdiction))
     response = jsonify(
@@ -42,6 +45,9 @@ def healthz():
             "database": db.engine.dialect.name,
             "states": states,
             "jurisdictions": jurisdictions,
+            "version": tracker_version(),
+            "schema_revision": schema_revision(db.session.connection()),
+            "schema_head": schema_head(),
         }
     )
     response.headers["Cache-Control"] = "no-store"
