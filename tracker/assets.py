@@ -6,7 +6,9 @@ them forever: a new version is a new URL.
 
 Bootstrap-Flask's own `bootstrap.load_css()` (with BOOTSTRAP_SERVE_LOCAL) would link an
 unversioned `/bootstrap/static/…` URL that cannot be cached that way, so its extension is not
-registered; only its files are used.
+registered; only its files are used. Its WTForms macros (`render_field`, `render_form`) are not
+used either: they tie neither help text nor errors to the control (no ids, `aria-describedby` or
+`aria-invalid`) and have no error summary, all of which templates/_macros/forms.html does.
 """
 
 from __future__ import annotations

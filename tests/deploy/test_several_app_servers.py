@@ -9,10 +9,8 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,18 +18,13 @@ import requests
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, SECRET
+from tests.support.html import csrf_token
+from tests.support.servers import start_tracker_server
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(database_url: str, instance: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
     env = {
         **os.environ,
         "TRACKER_ENV": "production",
@@ -40,23 +33,7 @@ def start_server(database_url: str, instance: Path) -> tuple[subprocess.Popen, s
         "TRACKER_INSTANCE_PATH": str(instance),
         "TRACKER_WORKERS": "1",
     }
-    process = subprocess.Popen(
-        [TRACKER, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return process, base
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError(f"tracker serve did not answer on {base}")
+    return start_tracker_server(TRACKER, env)
 
 
 @pytest.fixture()
@@ -73,10 +50,6 @@ def two_servers(committed_app, tmp_path):
     for process, _base in servers:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
-
-
-def csrf_token(page: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def signed_in(base: str) -> requests.Session:

@@ -11,10 +11,8 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 from urllib.parse import urljoin
@@ -23,7 +21,8 @@ import pytest
 import requests
 
 from tests.conftest import PASSWORD
-from tests.support.html import fetched_urls, off_origin
+from tests.support.html import csrf_token, fetched_urls, off_origin
+from tests.support.servers import start_tracker_server
 from tracker.resources import RUNTIME_FOLDERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,12 +91,6 @@ def test_the_wheel_carries_every_file_the_app_reads(wheel):
     assert not [name for name in names if name.endswith(tuple(NOT_SHIPPED))]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def installed(wheel, tmp_path_factory) -> dict:
     """A new virtual environment holding the wheel and its dependencies, nothing else."""
@@ -106,29 +99,6 @@ def installed(wheel, tmp_path_factory) -> dict:
     run(sys.executable, "-m", "venv", venv, cwd=venv, env=env)
     run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel, cwd=venv, env=env)
     return {"bin": venv / "bin", "venv": venv}
-
-
-def served(tracker: Path, folder: Path, env: dict[str, str]):
-    port = free_port()
-    process = subprocess.Popen(
-        [str(tracker), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "tracker serve exited"
-        try:
-            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                return process, base
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise AssertionError(f"tracker serve did not answer on {base}")
 
 
 def first_link(html: str, pattern: str) -> str:
@@ -188,7 +158,7 @@ def test_the_installed_wheel_migrates_seeds_and_serves_from_an_empty_folder(inst
     run(tracker, *admin, cwd=folder, env=env, stdin=PASSWORD + "\n")
     assert (folder / "instance" / "tracker.sqlite3").exists()
 
-    process, base = served(tracker, folder, env)
+    process, base = start_tracker_server(tracker, env, cwd=folder, wait=90)
     try:
         health = requests.get(f"{base}/healthz", timeout=10).json()
         assert health["version"] == version and health["jurisdictions"] >= 3200
@@ -213,10 +183,10 @@ def test_the_installed_wheel_migrates_seeds_and_serves_from_an_empty_folder(inst
 
         # Signed in as the admin created above, every page renders from the shipped templates.
         staff = requests.Session()
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', staff.get(f"{base}/login").text)
+        token = csrf_token(staff.get(f"{base}/login", timeout=30).text)
         signed_in = staff.post(
             f"{base}/login",
-            data={"email": "admin@example.gov", "password": PASSWORD, "csrf_token": token.group(1)},
+            data={"email": "admin@example.gov", "password": PASSWORD, "csrf_token": token},
             allow_redirects=False,
             timeout=30,
         )

@@ -59,3 +59,8 @@ def fetched_urls(html: str, *, inline_css: bool = False) -> list[str]:
 def off_origin(urls: list[str]) -> list[str]:
     """The URLs that would leave the page's own origin (absolute or scheme-relative)."""
     return [url for url in urls if re.match(r"^([a-z][a-z0-9+.-]*:)?//", url, re.I)]
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of the (first) form on a page, to post it as a browser would."""
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
