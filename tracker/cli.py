@@ -14,6 +14,8 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from tracker.resources import tracker_version
+
 
 def feature_commands() -> tuple[click.Command, ...]:
     """Every command the tracker adds (Flask-Migrate's `db` and Flask's own come on top)."""
@@ -57,7 +59,8 @@ class TrackerGroup(FlaskGroup):
 
     FlaskGroup asks the app for more commands, which means loading the settings first: without
     TRACKER_SECRET_KEY even `--help` would end in a traceback. The tracker's commands are all
-    known up front, so the app is left for the command that runs to build.
+    known up front, so the app is left for the command that runs to build. (Other packages'
+    `flask.commands` plugins, such as Flask-Limiter's, are therefore not offered.)
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -79,15 +82,9 @@ class HelpFirstGroup(click.Group):
         return name, command, rest
 
 
-def _version() -> str:
-    from tracker.resources import tracker_version
-
-    return tracker_version()
-
-
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        click.echo(f"Activation Tracker {_version()}")
+        click.echo(f"Activation Tracker {tracker_version()}")
         ctx.exit()
 
 

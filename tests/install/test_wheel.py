@@ -93,11 +93,16 @@ def test_the_wheel_carries_every_file_the_app_reads(wheel):
 
 @pytest.fixture(scope="module")
 def installed(wheel, tmp_path_factory) -> dict:
-    """A new virtual environment holding the wheel and its dependencies, nothing else."""
+    """A new virtual environment holding the wheel and its dependencies, nothing else.
+
+    Wheels only: every dependency must install without building anything (no sdist that needs
+    a compiler or an old setuptools on the operator's machine).
+    """
     venv = tmp_path_factory.mktemp("venv")
     env = plain_environment()
     run(sys.executable, "-m", "venv", venv, cwd=venv, env=env)
-    run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel, cwd=venv, env=env)
+    pip = (venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--only-binary=:all:")
+    run(*pip, wheel, cwd=venv, env=env)
     return {"bin": venv / "bin", "venv": venv}
 
 
