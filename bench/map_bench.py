@@ -105,7 +105,7 @@ def naive_app():
     from tracker.assets import vendor_url
     from tracker.dates import parse_iso_date, today
     from tracker.maps.folium_import import folium  # the same Folium the app loads (no pandas)
-    from tracker.plan.status import status_as_of
+    from tracker.status.rule import status_as_of
 
     app = create_app()
     # Loaded on the naive page's first request, not at start-up, so that the workers' memory

@@ -1,7 +1,7 @@
 """Benchmark: the status of every jurisdiction as of a date (budget: median <= 30 ms on SQLite).
 
 Seeds a fresh SQLite database with the national registry and the demo deployment plan (the same
-migrate-and-seed path the tests use), then times tracker.plan.status.status_as_of() for all
+migrate-and-seed path the tests use), then times tracker.status.rule.status_as_of() for all
 3,233 jurisdictions on many dates spread across the rollout, uncached, and reports the median
 of the per-date best of --repeats runs (wall clock; process CPU time shown alongside).
 
@@ -45,7 +45,7 @@ def measure(
     Best-of-N (as timeit does) filters out pauses caused by other processes on a shared machine;
     every date is still a cold computation (status_as_of has no cache of its own).
     """
-    from tracker.plan.status import status_as_of
+    from tracker.status.rule import status_as_of
 
     wall, cpu = [], []
     rows = 0

@@ -61,9 +61,8 @@ STAFF_NAV = (
 
 
 def register_navigation(app: Flask) -> None:
+    from tracker.access import Role, user_has
     from tracker.assets import vendor_url
-    from tracker.auth.access import user_has
-    from tracker.auth.models import Role
 
     app.jinja_env.globals["vendor_url"] = vendor_url
 

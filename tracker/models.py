@@ -1,7 +1,8 @@
 """Imports every feature's models so the metadata is complete (Alembic, create_all, tests)."""
 
+from tracker.access import Role
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import Role, User
+from tracker.auth.models import User
 from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
 from tracker.deferrals.models import Attachment, DeferralNote, DeferralRequest
 from tracker.exports.models import ExportRecord, Release, ReleaseFile

@@ -86,7 +86,8 @@ def test_stale_role_change_is_refused(app, signed_in, make_user):
 
 def test_last_admin_cannot_be_demoted(app, signed_in):
     admin = signed_in("admin")
-    from tracker.auth.models import Role, User
+    from tracker.access import Role
+    from tracker.auth.models import User
     from tracker.extensions import db
 
     with app.app_context():

@@ -14,7 +14,7 @@ from tracker.briefings.readiness import (
     unbriefed_activations,
 )
 from tracker.deferrals.models import Resolution
-from tracker.plan.status import Status
+from tracker.status.rule import Status
 
 THIRD = "48005"  # Angelina County, TX
 OK_COUNTY = "40001"

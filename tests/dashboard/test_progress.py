@@ -11,7 +11,7 @@ from tracker.dashboard.progress import (
     project_completion,
     rollout_progress,
 )
-from tracker.plan.status import JurisdictionStatus, Status
+from tracker.status.rule import JurisdictionStatus, Status
 
 D = dt.date.fromisoformat
 

@@ -13,8 +13,8 @@ from tracker.deferrals.demo import DEMO_AS_OF, DEMO_DEFERRAL_SEED, seed_demo_def
 from tracker.deferrals.models import DeferralRequest, DeferralStatus, Resolution
 from tracker.extensions import db
 from tracker.plan.models import PlanChange
-from tracker.plan.status import Status, status_as_of
 from tracker.seeding.demo import seed_demo_plan
+from tracker.status.rule import Status, status_as_of
 
 
 def letters() -> list[tuple]:

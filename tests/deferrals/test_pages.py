@@ -13,7 +13,7 @@ from tests.deferrals.samples import log_letter
 from tests.factories import COUNTY, OTHER_COUNTY, D, schedule
 from tracker.deferrals import services
 from tracker.extensions import db
-from tracker.plan.status import Status, status_as_of
+from tracker.status.rule import Status, status_as_of
 
 
 def make_letter(app, **overrides) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from tracker.deferrals.models import DeferralStatus, Resolution
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.plan.models import PlanChange
-from tracker.plan.status import Status, status_as_of
+from tracker.status.rule import Status, status_as_of
 
 
 def at(status: str):

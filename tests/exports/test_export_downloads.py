@@ -176,8 +176,8 @@ def test_demo_rollout_every_format_agrees_with_the_map_status_cell_by_cell(clien
     """30 September 2010 with the demo rollout: CSV, XLSX, PDF, JSON and GeoJSON hold the same
     rows, and they are exactly the jurisdictions the status rule (behind the map) calls
     activated."""
-    from tracker.plan.status import Status, status_as_of
     from tracker.seeding.demo import seed_demo
+    from tracker.status.rule import Status, status_as_of
 
     with app.app_context():
         seed_demo()

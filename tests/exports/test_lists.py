@@ -17,7 +17,7 @@ from tests.factories import COUNTY, OTHER_COUNTY, D, activate, schedule
 from tracker.exports.sources import activated_rows, planned_rows
 from tracker.extensions import db
 from tracker.overview.figures import headline_figures
-from tracker.plan.status import Status, count_by_status, status_as_of
+from tracker.status.rule import Status, count_by_status, status_as_of
 
 HARRIS = "48201"
 LOS_ANGELES = "06037"

@@ -9,7 +9,7 @@ from tests.factories import COUNTY, OTHER_COUNTY, activate, remove, schedule
 from tests.jurisdictions.support import FROZEN_NOW, listed_fips, write
 from tracker.jurisdictions import services
 from tracker.jurisdictions.services import JurisdictionQuery, find_jurisdictions
-from tracker.plan.status import Status
+from tracker.status.rule import Status
 
 THIRD_COUNTY = "48005"  # Angelina County, TX
 

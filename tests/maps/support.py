@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
-from tracker.plan.status import JurisdictionStatus, Status
+from tracker.status.rule import JurisdictionStatus, Status
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ from tracker.maps.builder import (
     render_parts,
 )
 from tracker.maps.encoding import encode_statuses, script_json, status_document
-from tracker.plan.status import Status
+from tracker.status.rule import Status
 
 AS_OF = dt.date(2010, 8, 31)
 ROWS = [

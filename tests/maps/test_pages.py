@@ -14,7 +14,7 @@ from tests.maps.support import write
 from tracker.extensions import db
 from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.maps.geometry import shape_file
-from tracker.plan.status import Status, status_as_of
+from tracker.status.rule import Status, status_as_of
 
 EVIL = '<script>alert("pwned")</script>'
 

@@ -16,7 +16,7 @@ from tests.factories import COUNTY, OTHER_COUNTY, D, activate, deferral_request,
 from tests.jurisdictions.support import FROZEN_NOW, status_line, write
 from tracker.deferrals.models import Resolution
 from tracker.formatting import long_date
-from tracker.plan.status import STATUS_LABELS, Status, status_as_of
+from tracker.status.rule import STATUS_LABELS, Status, status_as_of
 
 # (day, staff status, public status, scheduled date in force for staff, activation date)
 COUNTY_STORY = [

@@ -17,7 +17,7 @@ from tracker.deferrals.models import (
     Resolution,
 )
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
-from tracker.plan.status import Status, status_as_of
+from tracker.status.rule import Status, status_as_of
 
 START = dt.date(2009, 1, 1)
 days = st.integers(min_value=0, max_value=60).map(lambda n: START + dt.timedelta(days=n))

@@ -9,7 +9,7 @@ import time_machine
 
 from tests.factories import COUNTY, OTHER_COUNTY, D, activate, deferral_request, remove, schedule
 from tracker.deferrals.models import RequestKind, Resolution
-from tracker.plan.status import Status, decide_status, status_as_of
+from tracker.status.rule import Status, decide_status, status_as_of
 
 
 def status_on(day: str, fips: str = COUNTY, public: bool = False):
@@ -174,7 +174,7 @@ def test_rule_order(activated, kind, scheduled, pending, expected):
 
 def test_cached_status_follows_every_committed_change(app_context):
     from tracker.extensions import db
-    from tracker.plan.status import cached_status_as_of
+    from tracker.status.rule import cached_status_as_of
 
     def status_of_county():
         rows = cached_status_as_of(D("2011-03-01"), state="TX")

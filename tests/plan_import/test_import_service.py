@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.plan import services as plan
 from tracker.plan.importing.service import Outcome, apply_import, preview_import
 from tracker.plan.models import PlanChange
-from tracker.plan.status import Status, status_as_of
+from tracker.status.rule import Status, status_as_of
 
 SUFFOLK = "25025"  # activated 2008-11-05 (seeded from the program's published list)
 

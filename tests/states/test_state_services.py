@@ -21,7 +21,7 @@ from tracker.deferrals.models import Resolution
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
 from tracker.jurisdictions import state_services as services
-from tracker.plan.status import Status, status_as_of
+from tracker.status.rule import Status, status_as_of
 
 THIRD = "48005"
 

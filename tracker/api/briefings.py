@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from tracker.access import Role, requires
 from tracker.api import bp
 from tracker.api.params import (
     choice_param,
@@ -13,8 +14,6 @@ from tracker.api.params import (
     page_params,
     state_param,
 )
-from tracker.auth.access import requires
-from tracker.auth.models import Role
 from tracker.briefings.models import Briefing, BriefingKind
 from tracker.briefings.services import briefings_query, kind_label
 from tracker.pagination import paginate

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
+from tracker.access import Role, requires
 from tracker.api import bp
 from tracker.api.params import as_of_param, iso, page_envelope
-from tracker.auth.access import requires
-from tracker.auth.models import Role
 from tracker.deferrals import services
 from tracker.deferrals.clocks import Badges, badges_for
 from tracker.deferrals.log import SORTS, STATUS_FILTERS, page_of, parse_filters, search_log

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from tracker.access import is_staff
 from tracker.api import bp
 from tracker.api.params import as_of_param, iso, page_envelope, page_params
-from tracker.auth.access import is_staff
 from tracker.briefings.services import briefing_reach
 from tracker.deferrals.services import open_request_counts
 from tracker.jurisdictions import services
 from tracker.overview.figures import headline_figures
 from tracker.plan.models import PlanChangeKind
-from tracker.plan.status import (
+from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
     JurisdictionStatus,

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from tracker.access import is_staff
 from tracker.api import bp
 from tracker.api.params import as_of_param, choice_param, state_param
-from tracker.auth.access import is_staff
 from tracker.maps.services import status_payload
 
 PUBLIC_MAX_AGE = 60

@@ -7,9 +7,8 @@ import datetime as dt
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
+from tracker.access import Role, requires
 from tracker.audit.models import AuditEvent
-from tracker.auth.access import requires
-from tracker.auth.models import Role
 from tracker.dates import parse_iso_date
 from tracker.extensions import db
 from tracker.pagination import paginate, parse_page_args

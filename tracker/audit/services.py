@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from flask import has_request_context
 from flask_login import current_user
@@ -13,8 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import User
 from tracker.extensions import db
+
+
+class Actor(Protocol):
+    """Who made a change: a staff account (tracker.auth.models.User) as far as the log needs it."""
+
+    id: int
+    email: str
+
 
 # Set by CLI commands so their changes are attributed to the command, not to "unknown".
 _cli_actor_label: str | None = None
@@ -26,7 +33,7 @@ def set_command_actor(label: str) -> None:
     _cli_actor_label = label
 
 
-def current_actor() -> User | None:
+def current_actor() -> Actor | None:
     """The signed-in user of this request, or None in a command or for anonymous callers."""
     if has_request_context() and current_user.is_authenticated:
         return current_user._get_current_object()
@@ -59,7 +66,7 @@ def record(
     *,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-    actor: User | None = None,
+    actor: Actor | None = None,
     session: Session | None = None,
 ) -> AuditEvent:
     """Add an audit event to the current transaction; it commits or rolls back with the change.

@@ -7,9 +7,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from tracker.access import Role
 from tracker.audit.services import set_command_actor
 from tracker.auth import services
-from tracker.auth.models import Role
 from tracker.errors import DomainError
 from tracker.extensions import db
 

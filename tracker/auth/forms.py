@@ -7,7 +7,7 @@ from wtforms import EmailField, HiddenField, IntegerField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from tracker.auth.models import Role
+from tracker.access import Role
 from tracker.auth.passwords import MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]

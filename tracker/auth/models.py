@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker.access import Role
 from tracker.db import Base, Timestamped, Versioned
 from tracker.enums import enum_column_type
-
-
-class Role(enum.StrEnum):
-    VIEWER = "viewer"
-    EDITOR = "editor"
-    ADMIN = "admin"
-
-    @property
-    def rank(self) -> int:
-        return _ROLE_RANK[self]
-
-    def includes(self, required: Role) -> bool:
-        """Roles are nested: an admin may do what an editor may, an editor what a viewer may."""
-        return self.rank >= required.rank
-
-
-_ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
 class User(UserMixin, Versioned, Timestamped, Base):

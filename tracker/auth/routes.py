@@ -14,10 +14,9 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from tracker.access import Role, requires, safe_next_url
 from tracker.auth import services
-from tracker.auth.access import requires, safe_next_url
 from tracker.auth.forms import AccountStateForm, ChangeRoleForm, CreateUserForm, LoginForm
-from tracker.auth.models import Role
 from tracker.errors import DomainError
 from tracker.extensions import db, limiter, login_manager
 

@@ -6,8 +6,9 @@ import secrets
 
 from sqlalchemy import func, select, update
 
+from tracker.access import Role
 from tracker.audit.services import record, snapshot
-from tracker.auth.models import Role, User
+from tracker.auth.models import User
 from tracker.auth.passwords import (
     check_password_rules,
     hash_password,

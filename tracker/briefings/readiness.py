@@ -30,7 +30,7 @@ from tracker.dates import today
 from tracker.extensions import db
 from tracker.jurisdictions.models import Jurisdiction
 from tracker.jurisdictions.state_services import open_letter_counts
-from tracker.plan.status import JurisdictionStatus, Status, cached_status_as_of
+from tracker.status.rule import JurisdictionStatus, Status, cached_status_as_of
 
 REASON_NO_SIB = "No SIB pre-activation meeting held for its state"
 REASON_NO_LOCAL = "No local law-enforcement briefing held"

@@ -14,8 +14,7 @@ from flask import (
 )
 from sqlalchemy import select
 
-from tracker.auth.access import requires, user_has
-from tracker.auth.models import Role
+from tracker.access import Role, requires, user_has
 from tracker.briefings import services
 from tracker.briefings.forms import BriefingForm
 from tracker.briefings.models import BriefingKind

@@ -1,6 +1,6 @@
 """The rollout over time: cumulative activations against the plan, and the projected finish.
 
-Plain functions over status rows (from tracker.plan.status), so the dashboard, its chart and its
+Plain functions over status rows (from tracker.status.rule), so the dashboard, its chart and its
 table alternative all read the same numbers.
 """
 
@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.plan.status import JurisdictionStatus, Status
+from tracker.status.rule import JurisdictionStatus, Status
 
 PACE_WINDOW_DAYS = 90
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from tracker.auth.access import requires
-from tracker.auth.models import Role
+from tracker.access import Role, requires
 from tracker.dashboard.services import program_dashboard
 from tracker.dates import parse_iso_date, today
 from tracker.deferrals.labels import STATUS_LABELS

@@ -24,7 +24,7 @@ from tracker.dashboard.progress import (
 from tracker.deferrals.log import LogFilters, LogRow, search_log
 from tracker.deferrals.services import open_request_counts
 from tracker.overview.figures import activated_places
-from tracker.plan.status import Status, cached_status_as_of, count_by_status
+from tracker.status.rule import Status, cached_status_as_of, count_by_status
 
 DUE_WINDOWS = (30, 60, 90)
 RECENT = 8

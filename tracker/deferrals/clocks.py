@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tracker.deferrals.models import DeferralRequest, DeferralStatus, open_on
 from tracker.extensions import db
-from tracker.plan.status import Status, status_as_of
+from tracker.status.rule import Status, status_as_of
 
 
 @functools.lru_cache(maxsize=64)

@@ -20,8 +20,7 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.auth.access import requires, user_has
-from tracker.auth.models import Role
+from tracker.access import Role, requires, user_has
 from tracker.deferrals import services
 from tracker.deferrals.attachments import Upload, content_disposition, format_size
 from tracker.deferrals.clocks import badges_for, open_request_counts

@@ -7,9 +7,8 @@ import datetime as dt
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from tracker.access import Role, requires, user_has
 from tracker.api.params import state_param
-from tracker.auth.access import requires, user_has
-from tracker.auth.models import Role
 from tracker.dates import parse_iso_date, today
 from tracker.errors import DomainError
 from tracker.exports import releases

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert
 
 from tracker.audit.services import current_actor
+from tracker.cache import cached
 from tracker.db import utcnow
 from tracker.exports.models import ExportRecord
 from tracker.exports.sources import LIST_TITLES, list_rows
@@ -20,7 +21,6 @@ from tracker.exports.table import ExportMeta
 from tracker.exports.writers import filename, get_format
 from tracker.extensions import db
 from tracker.formatting import long_date
-from tracker.plan.status import cached
 
 CHANNELS = ("web", "cli", "api")
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker.exports.table import Column, Row
-from tracker.plan.status import Status, cached_status_as_of
+from tracker.status.rule import Status, cached_status_as_of
 
 ACTIVATED_COLUMNS = (
     Column("state", "State"),

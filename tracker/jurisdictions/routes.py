@@ -14,8 +14,7 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.auth.access import requires, user_has
-from tracker.auth.models import Role
+from tracker.access import Role, requires, user_has
 from tracker.dates import parse_iso_date, today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
@@ -29,7 +28,7 @@ from tracker.jurisdictions.forms import (
 from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.pagination import parse_page_args
 from tracker.plan import services as plan
-from tracker.plan.status import STATUS_LABELS, Status
+from tracker.status.rule import STATUS_LABELS, Status
 
 bp = Blueprint("jurisdictions", __name__)
 

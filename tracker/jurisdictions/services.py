@@ -1,6 +1,6 @@
 """Finding jurisdictions, telling each one's story, and rescheduling many at once.
 
-Statuses always come from the "as of" rule (tracker.plan.status); this module only filters,
+Statuses always come from the "as of" rule (tracker.status.rule); this module only filters,
 sorts and pages the rows it returns, and writes the plan through tracker.plan.services.
 """
 
@@ -27,7 +27,7 @@ from tracker.jurisdictions.models import State
 from tracker.pagination import Page
 from tracker.plan import services as plan
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
-from tracker.plan.status import (
+from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
     JurisdictionStatus,

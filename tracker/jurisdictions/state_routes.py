@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from tracker.auth.access import requires, user_has
-from tracker.auth.models import Role
+from tracker.access import Role, requires, user_has
 from tracker.briefings.services import briefings_for_state
 from tracker.dates import parse_iso_date, today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.jurisdictions import state_services as services
 from tracker.jurisdictions.state_forms import StateForm
-from tracker.plan.status import STATUS_LABELS, cached_status_as_of
+from tracker.status.rule import STATUS_LABELS, cached_status_as_of
 
 bp = Blueprint("states", __name__)
 

@@ -1,6 +1,6 @@
 """States: their identification bureau, agreement dates, and progress on any date.
 
-Progress counts come from the "as of" rule (tracker.plan.status), grouped by state, so a state
+Progress counts come from the "as of" rule (tracker.status.rule), grouped by state, so a state
 page and the national figures always add up to the same numbers.
 """
 
@@ -21,7 +21,7 @@ from tracker.deferrals.models import DeferralRequest, open_on
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
 from tracker.jurisdictions.models import Jurisdiction, State, StateKind
-from tracker.plan.status import Status, cached_status_as_of, count_by_status
+from tracker.status.rule import Status, cached_status_as_of, count_by_status
 
 STATE_FIELDS = ("sib_name", "sib_contact", "moa_signed_on", "moa_terminated_on", "receives_results")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from tracker.maps.encoding import script_json, status_document
 from tracker.maps.folium_import import Element, MacroElement, Template, folium
-from tracker.plan.status import (
+from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
     JurisdictionStatus,

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from tracker.plan.status import JurisdictionStatus, Status
+from tracker.status.rule import JurisdictionStatus, Status
 
 STATUS_CODES: dict[Status, str] = {
     Status.ACTIVATED: "a",

@@ -6,8 +6,8 @@ import datetime as dt
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from tracker.access import is_staff
 from tracker.api.params import state_param
-from tracker.auth.access import is_staff
 from tracker.dates import parse_iso_date, today
 from tracker.maps import views
 from tracker.maps.geometry import SHAPE_FILES, shape_file

@@ -1,6 +1,6 @@
 """What the map pages and /api/v1/status need, computed once per data version and date.
 
-Every status comes from tracker.plan.status (the "as of" rule); this module only encodes, counts
+Every status comes from tracker.status.rule (the "as of" rule); this module only encodes, counts
 and renders it, and remembers the results with the same cache, so a busy map costs one status
 computation per date and data version per process. The status document is the exception to
 using the cached rows: a visitor pressing Play asks for ~60 dates, and keeping each date's rows
@@ -19,16 +19,16 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from tracker.audit.services import data_version
+from tracker.cache import cached
 from tracker.extensions import db
 from tracker.jurisdictions.models import State, StateKind
 from tracker.maps.encoding import status_document
 from tracker.plan.models import Activation, PlanChange
-from tracker.plan.status import (
+from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
     JurisdictionStatus,
     Status,
-    cached,
     status_as_of,
 )
 

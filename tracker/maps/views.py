@@ -1,7 +1,7 @@
 """Glue between the request and the pure builder: URLs, settings, and the cached page parts.
 
 Rendering Folium's parts, counting by state and writing the summary take a few milliseconds;
-they are remembered per data version, date and audience (tracker.plan.status.cached), so the
+they are remembered per data version, date and audience (tracker.status.rule.cached), so the
 map page costs well under the 10 ms budget once warm.
 """
 
@@ -15,6 +15,7 @@ from werkzeug.routing import BuildError
 
 from tracker.assets import vendor_path, vendor_url
 from tracker.audit.services import data_version
+from tracker.cache import cached
 from tracker.formatting import count, long_date
 from tracker.maps import services
 from tracker.maps.builder import (
@@ -26,8 +27,8 @@ from tracker.maps.builder import (
     render_parts,
 )
 from tracker.maps.geometry import SHAPE_FILES, shape_file
-from tracker.plan.status import STATUS_LABELS, Status, cached, cached_status_as_of
 from tracker.security import csp_nonce
+from tracker.status.rule import STATUS_LABELS, Status, cached_status_as_of
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def map_view(as_of: dt.date, *, state: str | None, public: bool, compact: bool) 
 
 def overview_map() -> MapView:
     """The compact map on the overview page: today, the whole country, this visitor's view."""
-    from tracker.auth.access import is_staff
+    from tracker.access import is_staff
     from tracker.dates import today
 
     return map_view(today(), state=None, public=not is_staff(), compact=True)

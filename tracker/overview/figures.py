@@ -12,7 +12,7 @@ from tracker.dates import today
 from tracker.extensions import db
 from tracker.jurisdictions.models import State, StateKind
 from tracker.plan.models import PlanChange
-from tracker.plan.status import (
+from tracker.status.rule import (
     JurisdictionStatus,
     Status,
     cached_status_as_of,

@@ -6,8 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 
-from tracker.auth.access import requires
-from tracker.auth.models import Role
+from tracker.access import Role, requires
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plan.forms import IMPORT_MAX_BYTES, IMPORT_MAX_MB, ConfirmImportForm, PlanUploadForm

@@ -1,7 +1,12 @@
-"""Who may see what: the one place roles are enforced."""
+"""Who may see what: the staff roles and the one place they are enforced.
+
+In the kernel because every floor's pages check a role, while the accounts that hold one live in
+tracker.auth.
+"""
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable
 from typing import TypeVar
@@ -10,10 +15,26 @@ from urllib.parse import urlsplit
 from flask import abort
 from flask_login import current_user
 
-from tracker.auth.models import Role
 from tracker.extensions import login_manager
 
 F = TypeVar("F", bound=Callable)
+
+
+class Role(enum.StrEnum):
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+    def includes(self, required: Role) -> bool:
+        """Roles are nested: an admin may do what an editor may, an editor what a viewer may."""
+        return self.rank >= required.rank
+
+
+_ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
 def requires(role: Role) -> Callable[[F], F]:

@@ -1,0 +1,1 @@
+"""The "as of" rule (DESIGN §2): every jurisdiction's status on a date, and the figures built on it."""
