@@ -15,10 +15,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.deferrals import routes as deferral_routes
     from tracker.exports import routes as export_routes
     from tracker.jurisdictions import routes as jurisdiction_routes
-    from tracker.jurisdictions import state_routes
     from tracker.maps import routes as map_routes
     from tracker.overview import routes as overview_routes
     from tracker.plan import routes as plan_routes
+    from tracker.states import routes as state_routes
 
     for blueprint in (
         assets.bp,

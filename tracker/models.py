@@ -6,8 +6,8 @@ from tracker.auth.models import User
 from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
 from tracker.deferrals.models import Attachment, DeferralNote, DeferralRequest
 from tracker.exports.models import ExportRecord, Release, ReleaseFile
-from tracker.jurisdictions.models import Jurisdiction, JurisdictionKind, State, StateKind
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.registry.models import Jurisdiction, JurisdictionKind, State, StateKind
 
 __all__ = [
     "Activation",

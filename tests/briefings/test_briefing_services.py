@@ -12,6 +12,7 @@ from tracker.briefings import services
 from tracker.briefings.models import Briefing, BriefingKind
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
+from tracker.registry.lookup import parse_jurisdiction_lines
 
 TODAY = "2010-08-31"
 PR_MUNICIPIO = "72001"  # Adjuntas Municipio, PR
@@ -79,7 +80,7 @@ def test_unknown_kind_is_refused(app_context):
 
 def test_jurisdiction_lines_accept_codes_and_names(app_context):
     text = "48001\n48003 Andrews County, TX\n\nTravis County, TX\nharris, tx\n40001, 40003"
-    assert services.parse_jurisdiction_lines(text) == [
+    assert parse_jurisdiction_lines(text) == [
         COUNTY,
         OTHER_COUNTY,
         "48453",
@@ -100,14 +101,14 @@ def test_jurisdiction_lines_accept_codes_and_names(app_context):
 )
 def test_jurisdiction_lines_name_the_bad_line(app_context, text, words):
     with pytest.raises(DomainError) as caught:
-        services.parse_jurisdiction_lines(text)
+        parse_jurisdiction_lines(text)
     assert words in caught.value.message
     assert caught.value.field == "jurisdictions"
 
 
 def test_full_name_tells_baltimore_county_from_the_city(app_context):
-    assert services.parse_jurisdiction_lines("Baltimore city, MD") == ["24510"]
-    assert services.parse_jurisdiction_lines("Baltimore County, MD") == ["24005"]
+    assert parse_jurisdiction_lines("Baltimore city, MD") == ["24510"]
+    assert parse_jurisdiction_lines("Baltimore County, MD") == ["24005"]
 
 
 def test_update_checks_the_version_and_audits_before_and_after(app_context):

@@ -18,8 +18,8 @@ def a_late_county(live_server) -> tuple[str, str, dt.date]:
     """A demo county with no letter yet that activates late in the rollout: (fips, label, day)."""
     from tracker.deferrals.models import DeferralRequest
     from tracker.extensions import db
-    from tracker.jurisdictions.models import Jurisdiction
     from tracker.plan.models import Activation, PlanChange
+    from tracker.registry.models import Jurisdiction
 
     with live_server["app"].app_context():
         lettered = select(DeferralRequest.jurisdiction_fips)

@@ -110,12 +110,12 @@ def test_counts_and_badges_for_many_requests(app_context):
     assert services.open_request_counts(D("2011-01-01")) == {"open": 0, "overdue": 0, "urgent": 0}
 
 
-def test_badges_cost_one_status_query_whatever_the_number_of_requests(app_context, monkeypatch):
+def test_badges_cost_one_plan_query_whatever_the_number_of_requests(app_context, monkeypatch):
     requests = [log_letter() for _ in range(5)]
     calls = []
-    original = clocks.status_as_of
+    original = clocks.scheduled_dates
     monkeypatch.setattr(
-        clocks, "status_as_of", lambda *a, **k: calls.append(1) or original(*a, **k)
+        clocks, "scheduled_dates", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
     clocks.badges_for(requests, D("2011-03-01"))
     assert len(calls) == 1

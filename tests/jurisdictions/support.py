@@ -39,9 +39,9 @@ def read(app, fn: Callable[[], T]) -> T:
 
 
 def version_of(app, fips: str) -> int:
-    from tracker.plan import services as plan
+    from tracker.registry.lookup import get_jurisdiction
 
-    return read(app, lambda: plan.get_jurisdiction(fips).version_id)
+    return read(app, lambda: get_jurisdiction(fips).version_id)
 
 
 def new_client(app, make_user, role: str):

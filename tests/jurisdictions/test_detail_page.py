@@ -19,8 +19,8 @@ from tracker.audit.models import AuditEvent
 from tracker.briefings.models import Briefing, BriefingKind
 from tracker.deferrals.models import Resolution
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.plan.models import Activation, PlanChange
+from tracker.registry.models import Jurisdiction, State
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from sqlalchemy import update
 from tests.factories import COUNTY, D, activate, deferral_request, schedule
 from tests.maps.support import write
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.maps.geometry import shape_file
+from tracker.registry.models import Jurisdiction, State
 from tracker.status.rule import Status, status_as_of
 
 EVIL = '<script>alert("pwned")</script>'

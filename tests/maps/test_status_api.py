@@ -10,7 +10,7 @@ from sqlalchemy import update
 from tests.factories import COUNTY, OTHER_COUNTY, activate, deferral_request, remove, schedule
 from tests.maps.support import write
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction
+from tracker.registry.models import Jurisdiction
 
 URL = "/api/v1/status?as_of=2010-08-31"
 

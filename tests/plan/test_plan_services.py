@@ -13,6 +13,7 @@ from tracker.audit.models import AuditEvent
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.plan import services as plan
+from tracker.registry.lookup import get_jurisdiction
 
 NOW = dt.datetime(2011, 6, 1, 12)
 
@@ -56,7 +57,7 @@ def test_unknown_fips_is_not_found(frozen):
 
 
 def test_stale_form_is_refused_and_nothing_is_written(frozen):
-    version = plan.get_jurisdiction(COUNTY).version_id
+    version = get_jurisdiction(COUNTY).version_id
     plan.schedule(
         COUNTY, D("2011-09-01"), reason="first editor", source="test", expected_version=version
     )

@@ -24,8 +24,8 @@ def unactivated_fips(app) -> list[str]:
     from sqlalchemy import select
 
     from tracker.extensions import db
-    from tracker.jurisdictions.models import Jurisdiction
     from tracker.plan.models import Activation
+    from tracker.registry.models import Jurisdiction
 
     with app.app_context():
         activated = select(Activation.jurisdiction_fips)

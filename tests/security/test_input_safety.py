@@ -36,8 +36,8 @@ def hostile_records(app, make_user):
     from tracker.deferrals.attachments import Upload
     from tracker.deferrals.services import add_note, log_request
     from tracker.extensions import db
-    from tracker.jurisdictions.state_services import update_state
     from tracker.plan import services as plan
+    from tracker.registry.services import update_state
 
     with app.app_context(), time_machine.travel(dt.datetime(2011, 1, 20, 12), tick=False):
         set_command_actor("test")

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.plan.models import Activation, PlanChange
+from tracker.registry.models import Jurisdiction, State
 from tracker.seeding.demo import DEMO_END, DEMO_START
 
 REAL = {

@@ -7,7 +7,7 @@ import time_machine
 
 from tests.factories import COUNTY, D, briefing, schedule
 from tracker.extensions import db
-from tracker.jurisdictions.models import State
+from tracker.registry.models import State
 
 
 @pytest.fixture(autouse=True)

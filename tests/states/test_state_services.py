@@ -18,9 +18,12 @@ from tests.factories import (
 )
 from tracker.audit.models import AuditEvent
 from tracker.deferrals.models import Resolution
+from tracker.deferrals.queries import open_letter_counts
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
-from tracker.jurisdictions import state_services as services
+from tracker.registry.lookup import get_state
+from tracker.registry.services import update_state
+from tracker.states import services
 from tracker.status.rule import Status, status_as_of
 
 THIRD = "48005"
@@ -87,12 +90,10 @@ def test_open_letters_follow_the_date_they_were_resolved(app_context):
         COUNTY, "2010-05-01", resolved_on="2010-06-01", resolution=Resolution.WITHDRAWN
     )
     deferral_request("40001", "2010-05-02")
-    assert services.open_letter_counts(D("2010-04-30")) == {}
-    assert services.open_letter_counts(D("2010-05-15")) == {"48": 1, "40": 1}
-    assert services.open_letter_counts(D("2010-06-01")) == {"40": 1}
-    assert services.open_letter_counts(D("2010-05-15"), by="jurisdiction", fips=[COUNTY]) == {
-        COUNTY: 1
-    }
+    assert open_letter_counts(D("2010-04-30")) == {}
+    assert open_letter_counts(D("2010-05-15")) == {"48": 1, "40": 1}
+    assert open_letter_counts(D("2010-06-01")) == {"40": 1}
+    assert open_letter_counts(D("2010-05-15"), by="jurisdiction", fips=[COUNTY]) == {COUNTY: 1}
 
 
 def _update(code="TX", version=1, **changes):
@@ -104,7 +105,7 @@ def _update(code="TX", version=1, **changes):
         receives_results=True,
     )
     values.update(changes)
-    return services.update_state(code, expected_version=version, **values)
+    return update_state(code, expected_version=version, **values)
 
 
 def test_editing_a_state_is_audited_and_version_checked(app_context):
@@ -117,7 +118,7 @@ def test_editing_a_state_is_audited_and_version_checked(app_context):
     assert event.before["sib_name"] is None and event.after["moa_signed_on"] == "2009-01-10"
     with pytest.raises(Conflict):
         _update(sib_name="Someone else's edit")
-    assert services.get_state("48").sib_name == "Texas DPS Crime Records"
+    assert get_state("48").sib_name == "Texas DPS Crime Records"
 
 
 @pytest.mark.parametrize(
@@ -133,7 +134,7 @@ def test_moa_dates_must_be_in_order_and_not_in_the_future(app_context, changes, 
     with pytest.raises(DomainError) as caught:
         _update(**changes)
     assert caught.value.field == field
-    assert services.get_state("TX").version_id == 1
+    assert get_state("TX").version_id == 1
 
 
 def test_termination_on_the_signing_day_is_allowed_and_results_can_stop(app_context):
@@ -143,15 +144,15 @@ def test_termination_on_the_signing_day_is_allowed_and_results_can_stop(app_cont
 
 def test_unknown_state(app_context):
     with pytest.raises(NotFound):
-        services.get_state("ZZ")
+        get_state("ZZ")
 
 
 def test_a_state_save_racing_another_is_refused(app_context):
     from sqlalchemy import update
 
-    from tracker.jurisdictions.models import State
+    from tracker.registry.models import State
 
-    services.get_state("TX")
+    get_state("TX")
     db.session.execute(update(State.__table__).where(State.fips == "48").values(version_id=2))
     with pytest.raises(Conflict):
         _update()

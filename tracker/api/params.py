@@ -11,8 +11,8 @@ from sqlalchemy import select
 from tracker.dates import parse_iso_date, today
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.jurisdictions.models import State
 from tracker.pagination import Page, parse_page_args
+from tracker.registry.models import State
 
 
 def as_of_param(name: str = "as_of") -> dt.date:

@@ -21,8 +21,8 @@ from sqlalchemy import insert, select
 from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State, StateKind
 from tracker.plan.models import Activation
+from tracker.registry.models import Jurisdiction, State, StateKind
 
 BRIEFINGS_SEED = 20090315
 STORY_DATE = dt.date(2010, 8, 31)  # tracker.seeding.demo.DEMO_AS_OF

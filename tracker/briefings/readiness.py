@@ -27,9 +27,9 @@ from tracker.briefings.services import (
     latest_held_by_state,
 )
 from tracker.dates import today
+from tracker.deferrals.queries import open_letter_counts
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction
-from tracker.jurisdictions.state_services import open_letter_counts
+from tracker.registry.models import Jurisdiction
 from tracker.status.rule import JurisdictionStatus, Status, cached_status_as_of
 
 REASON_NO_SIB = "No SIB pre-activation meeting held for its state"

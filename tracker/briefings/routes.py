@@ -22,8 +22,9 @@ from tracker.briefings.readiness import readiness_report, unbriefed_activations
 from tracker.dates import parse_iso_date, today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
-from tracker.jurisdictions.models import State
 from tracker.pagination import paginate, parse_page_args
+from tracker.registry.lookup import parse_jurisdiction_lines, resolve_states
+from tracker.registry.models import State
 
 bp = Blueprint("briefings", __name__)
 
@@ -101,7 +102,7 @@ def _save(form: BriefingForm, briefing_id: int | None):
         notes=form.notes.data,
     )
     try:
-        values["jurisdiction_fips"] = services.parse_jurisdiction_lines(form.jurisdictions.data)
+        values["jurisdiction_fips"] = parse_jurisdiction_lines(form.jurisdictions.data)
         if briefing_id is None:
             return services.log_briefing(**values), 200
         try:
@@ -175,7 +176,7 @@ def _as_of():
 def readiness():
     state = request.args.get("state", "").strip().upper() or None
     if state:
-        state = services.resolve_states([state], "state")[0].postal
+        state = resolve_states([state], "state")[0].postal
     report = readiness_report(_as_of(), state=state)
     only_not_ready = request.args.get("show") == "not_ready"
     return render_template(

@@ -8,7 +8,6 @@ the record keeps the exact list that was briefed even if the registry changes la
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,7 +23,8 @@ from tracker.dates import today
 from tracker.db import utcnow
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State, StateKind
+from tracker.registry.lookup import resolve_states
+from tracker.registry.models import Jurisdiction, State, StateKind
 
 KIND_LABELS = {
     BriefingKind.SIB_MEETING: "SIB pre-activation meeting",
@@ -41,105 +41,10 @@ STALE_MESSAGE = (
 REACH_KINDS = (BriefingKind.LOCAL_BRIEFING, BriefingKind.ADVANCE_NOTICE)
 
 _TEXT_LIMITS = {"presenter": 200, "materials_version": 100}
-_FIPS_LINE = re.compile(r"^\d{5}(?:[\s,;]+\d{5})*$")
-_FIPS_FIRST = re.compile(r"^(\d{5})\b")
-_NAME_STATE = re.compile(r"^(?P<name>.+?),\s*(?P<postal>[A-Za-z]{2})$")
 
 
 def kind_label(kind: BriefingKind | str) -> str:
     return KIND_LABELS[BriefingKind(kind)]
-
-
-# --- resolving what people type ------------------------------------------------------------
-
-
-def resolve_states(codes: Iterable[str], field_name: str = "states") -> list[State]:
-    """The states named by postal codes or FIPS codes, in one query; unknown codes are an error."""
-    wanted = [c.strip().upper() for c in codes if c and c.strip()]
-    if not wanted:
-        return []
-    found = db.session.scalars(
-        select(State).where(or_(State.postal.in_(wanted), State.fips.in_(wanted)))
-    ).all()
-    by_code = {s.postal: s for s in found} | {s.fips: s for s in found}
-    unknown = [c for c in wanted if c not in by_code]
-    if unknown:
-        raise DomainError(f"Unknown state: {', '.join(unknown)}.", field=field_name)
-    states: list[State] = []
-    for code in wanted:
-        if by_code[code] not in states:
-            states.append(by_code[code])
-    return states
-
-
-def parse_jurisdiction_lines(text: str | None) -> list[str]:
-    """FIPS codes from a textarea: one jurisdiction a line, as "48453", "48453 Travis County, TX",
-    "Travis County, TX" or "Travis, TX"; several FIPS codes may share a line.
-
-    Names are matched (case-insensitively) against the full or short name within the state, in
-    one query. A line that matches nothing, or more than one jurisdiction, is an error naming the
-    line, and nothing is resolved.
-    """
-    # Each line contributes codes, or a name resolved below; line order is kept.
-    entries: list[list[str] | tuple[int, str, str, str]] = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        if _FIPS_LINE.match(line):
-            entries.append(re.split(r"[\s,;]+", line))
-        elif match := _FIPS_FIRST.match(line):
-            entries.append([match.group(1)])
-        elif match := _NAME_STATE.match(line):
-            entries.append((number, line, match["name"].strip().lower(), match["postal"].upper()))
-        else:
-            raise DomainError(
-                f'Line {number} ("{line}"): write a 5-digit FIPS code or "Name, ST".',
-                field="jurisdictions",
-            )
-    codes = [code for entry in entries if isinstance(entry, list) for code in entry]
-    named = [entry for entry in entries if isinstance(entry, tuple)]
-    if codes:
-        known = set(
-            db.session.scalars(select(Jurisdiction.fips).where(Jurisdiction.fips.in_(codes)))
-        )
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            raise DomainError(
-                f"No jurisdiction has FIPS code {', '.join(unknown)}.", field="jurisdictions"
-            )
-    resolved: dict[int, str] = {}
-    if named:
-        postals = {postal for *_, postal in named}
-        candidates = db.session.execute(
-            select(Jurisdiction.fips, Jurisdiction.name, Jurisdiction.full_name, State.postal)
-            .join(State, State.fips == Jurisdiction.state_fips)
-            .where(State.postal.in_(postals))
-        ).all()
-        for number, line, name, postal in named:
-            full = [
-                c.fips for c in candidates if c.postal == postal and c.full_name.lower() == name
-            ]
-            short = [c.fips for c in candidates if c.postal == postal and c.name.lower() == name]
-            matches = full or short
-            if not matches:
-                raise DomainError(
-                    f'Line {number} ("{line}"): no jurisdiction of that name in {postal}.',
-                    field="jurisdictions",
-                )
-            if len(matches) > 1:
-                raise DomainError(
-                    f'Line {number} ("{line}") matches {len(matches)} jurisdictions '
-                    f"({', '.join(matches)}); write its full name or FIPS code.",
-                    field="jurisdictions",
-                )
-            resolved[number] = matches[0]
-    ordered = [
-        code
-        for entry in entries
-        for code in (entry if isinstance(entry, list) else [resolved[entry[0]]])
-    ]
-    return list(dict.fromkeys(ordered))
 
 
 def jurisdiction_lines(briefing: Briefing) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tracker.deferrals.models import DeferralRequest, DeferralStatus, open_on
 from tracker.extensions import db
-from tracker.status.rule import Status, status_as_of
+from tracker.plan.services import scheduled_dates
 
 
 @functools.lru_cache(maxsize=64)
@@ -92,25 +92,10 @@ def urgent_for(request: DeferralRequest, as_of: dt.date, scheduled_on: dt.date |
     return (scheduled_on - as_of).days <= int(current_app.config["TRACKER_URGENT_DAYS"])
 
 
-def _scheduled_dates(fips: Iterable[str], as_of: dt.date) -> dict[str, dt.date | None]:
-    """Each jurisdiction's scheduled activation on `as_of`, from the "as of" rule (one query).
-
-    None when it has activated, was removed from the plan or is not scheduled.
-    """
-    codes = sorted(set(fips))
-    if not codes:
-        return {}
-    waiting = (Status.DEFERRAL_PENDING, Status.PLANNED)
-    return {
-        row.fips: row.scheduled_on if row.status in waiting else None
-        for row in status_as_of(as_of, fips=codes)
-    }
-
-
 def urgent(request: DeferralRequest, as_of: dt.date) -> bool:
-    """Open on `as_of` within TRACKER_URGENT_DAYS of the jurisdiction's scheduled activation, as
-    status_as_of gives it for that date."""
-    scheduled = _scheduled_dates([request.jurisdiction_fips], as_of)
+    """Open on `as_of` within TRACKER_URGENT_DAYS of the jurisdiction's scheduled activation in
+    the plan in force that day."""
+    scheduled = scheduled_dates([request.jurisdiction_fips], as_of)
     return urgent_for(request, as_of, scheduled.get(request.jurisdiction_fips))
 
 
@@ -128,12 +113,10 @@ class Badges:
 
 
 def badges_for(requests: Iterable[DeferralRequest], as_of: dt.date) -> dict[int, Badges]:
-    """{request id: Badges} for many requests, with one status query for all their
+    """{request id: Badges} for many requests, with one plan query for all their
     jurisdictions (never one per row). Used by the log, the dashboard and the jurisdiction page."""
     requests = list(requests)
-    scheduled = _scheduled_dates(
-        (r.jurisdiction_fips for r in requests if is_open(r, as_of)), as_of
-    )
+    scheduled = scheduled_dates((r.jurisdiction_fips for r in requests if is_open(r, as_of)), as_of)
     result: dict[int, Badges] = {}
     for request in requests:
         scheduled_on = scheduled.get(request.jurisdiction_fips)

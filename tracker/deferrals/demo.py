@@ -26,8 +26,8 @@ from tracker.deferrals.attachments import Upload
 from tracker.deferrals.clocks import add_business_days
 from tracker.deferrals.models import DeferralRequest, RequestKind, Resolution
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.registry.models import Jurisdiction
 
 DEMO_DEFERRAL_SEED = 20100831
 DEMO_AS_OF = dt.date(2010, 8, 31)

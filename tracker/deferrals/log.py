@@ -18,8 +18,8 @@ from tracker.deferrals.clocks import Badges, badges_for
 from tracker.deferrals.models import Channel, DeferralRequest, DeferralStatus, RequestKind
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.pagination import Page, parse_page_args
+from tracker.registry.models import Jurisdiction, State
 
 SORTS = {
     "received_desc": ("Received, newest first", (DeferralRequest.received_on.desc(),)),
@@ -102,7 +102,7 @@ def search_log(filters: LogFilters) -> list[LogRow]:
 
     Only letters received on or before `as_of` are in the log for that day. Plain filters run
     in SQL; the workflow status, overdue and urgent are judged on `as_of` from the step dates
-    (one extra status query for all rows).
+    (one extra plan query for all rows).
     """
     statement = (
         select(DeferralRequest)

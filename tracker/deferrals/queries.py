@@ -1,20 +1,20 @@
 """Reading deferral requests: one request, a jurisdiction's letters, their steps and history,
-and finding the jurisdiction people typed on the form."""
+and how many letters were open on a date."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from tracker.audit.models import AuditEvent
 from tracker.deferrals.labels import KIND_LABELS, RESOLUTION_LABELS
-from tracker.deferrals.models import DeferralRequest, Resolution
-from tracker.errors import Conflict, DomainError, NotFound
+from tracker.deferrals.models import DeferralRequest, Resolution, open_on
+from tracker.errors import Conflict, NotFound
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.plan.models import PlanChange
+from tracker.registry.models import Jurisdiction
 
 
 def get_request(request_id: int, *, expected_version: int | None = None) -> DeferralRequest:
@@ -82,84 +82,24 @@ def history(request: DeferralRequest) -> list[AuditEvent]:
     return list(db.session.scalars(statement))
 
 
-_FIPS_IN_TEXT = re.compile(r"(?:^|\()\s*(\d{5})\s*\)?\s*$")
+def open_letter_counts(
+    as_of: dt.date, *, by: str = "state", fips: Iterable[str] | None = None
+) -> dict[str, int]:
+    """{state or jurisdiction FIPS: deferral letters open on `as_of`}, in one grouped query.
 
-
-def find_jurisdiction(text: str | None) -> Jurisdiction:
-    """The jurisdiction people typed: a 5-digit FIPS code, "Name, ST" (e.g. "Travis County, TX"
-    or "Travis, TX" when that is unambiguous), or a type-ahead choice "Name, ST (FIPS)"."""
-    text = (text or "").strip()
-    if not text:
-        raise DomainError("Choose the jurisdiction that sent the letter.", field="jurisdiction")
-    match = _FIPS_IN_TEXT.search(text)
-    if match:
-        jurisdiction = db.session.get(Jurisdiction, match.group(1))
-        if jurisdiction is None:
-            raise DomainError(
-                f"No jurisdiction has FIPS code {match.group(1)}.", field="jurisdiction"
-            )
-        return jurisdiction
-    name, comma, postal = text.rpartition(",")
-    if not comma or len(postal.strip()) != 2:
-        raise DomainError(
-            f"“{text}” is not a jurisdiction. Type its 5-digit FIPS code or “Name, ST” "
-            "(e.g. “Travis County, TX”) and pick it from the list.",
-            field="jurisdiction",
-        )
-    name = name.strip().lower()
-    candidates = list(
-        db.session.scalars(
-            select(Jurisdiction)
-            .join(State, State.fips == Jurisdiction.state_fips)
-            .where(State.postal == postal.strip().upper())
-            .where(
-                or_(
-                    func.lower(Jurisdiction.full_name) == name,
-                    func.lower(Jurisdiction.name) == name,
-                )
-            )
-        )
-    )
-    exact = [j for j in candidates if j.full_name.lower() == name]
-    if len(exact) == 1:
-        return exact[0]
-    if len(candidates) == 1:
-        return candidates[0]
-    if len(candidates) > 1:
-        codes = ", ".join(f"{j.full_name} ({j.fips})" for j in candidates)
-        raise DomainError(
-            f"“{text}” matches more than one jurisdiction: {codes}. Type the FIPS code.",
-            field="jurisdiction",
-        )
-    raise DomainError(
-        f"No jurisdiction is called “{text}”. Type its FIPS code or pick it from the list.",
-        field="jurisdiction",
-    )
-
-
-def jurisdiction_options(query: str, limit: int = 15) -> list[dict[str, str]]:
-    """Type-ahead matches for `query`: FIPS codes starting with it, or names containing it.
-
-    Each option's value, "Name, ST (FIPS)", is what find_jurisdiction accepts back.
+    A letter is open on a date when it was received on or before it and was not resolved or
+    withdrawn by then (a closed letter always has its resolution date), so past dates read as
+    they did that day. Every kind of request counts. `by` is "state" or "jurisdiction".
     """
-    query = (query or "").strip()
-    if len(query) < 2:
-        return []
-    statement = select(Jurisdiction).join(State, State.fips == Jurisdiction.state_fips)
-    if query.isdigit():
-        statement = statement.where(Jurisdiction.fips.startswith(query))
-    else:
-        name, comma, postal = query.rpartition(",")
-        if comma and len(postal.strip()) <= 2 and name.strip():
-            statement = statement.where(
-                func.lower(Jurisdiction.full_name).contains(name.strip().lower())
-            )
-            if postal.strip():
-                statement = statement.where(State.postal.startswith(postal.strip().upper()))
-        else:
-            statement = statement.where(func.lower(Jurisdiction.full_name).contains(query.lower()))
-    statement = statement.order_by(Jurisdiction.name, State.postal).limit(limit)
-    return [
-        {"fips": j.fips, "label": j.label, "value": f"{j.label} ({j.fips})"}
-        for j in db.session.scalars(statement)
-    ]
+    key = (Jurisdiction.state_fips if by == "state" else DeferralRequest.jurisdiction_fips).label(
+        "key"
+    )
+    statement = (
+        select(key, func.count(DeferralRequest.id))
+        .join(Jurisdiction, Jurisdiction.fips == DeferralRequest.jurisdiction_fips)
+        .where(open_on(as_of))
+        .group_by(key)
+    )
+    if fips is not None:
+        statement = statement.where(DeferralRequest.jurisdiction_fips.in_(list(fips)))
+    return dict(db.session.execute(statement).all())

@@ -37,7 +37,8 @@ from tracker.deferrals.log import SORTS, STATUS_FILTERS, page_of, parse_filters,
 from tracker.deferrals.models import Channel, DeferralRequest, RequestKind
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.jurisdictions.models import State
+from tracker.registry import lookup
+from tracker.registry.models import State
 
 bp = Blueprint("deferrals", __name__)
 
@@ -120,7 +121,7 @@ def export_xlsx():
 @bp.get("/deferrals/jurisdiction-options")
 @requires(Role.VIEWER)
 def jurisdiction_options():
-    return jsonify(services.jurisdiction_options(request.args.get("q", "")))
+    return jsonify(lookup.jurisdiction_options(request.args.get("q", "")))
 
 
 # --- logging a letter ------------------------------------------------------------------------

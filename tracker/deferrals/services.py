@@ -47,18 +47,17 @@ from tracker.deferrals.models import (
     Resolution,
 )
 from tracker.deferrals.queries import (  # noqa: F401
-    find_jurisdiction,
     get_request,
     history,
-    jurisdiction_options,
     linked_plan_changes,
     requests_for_jurisdiction,
     timeline_steps,
 )
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction
 from tracker.plan import services as plan
+from tracker.registry.lookup import find_jurisdiction
+from tracker.registry.models import Jurisdiction
 
 REQUEST_FIELDS = (
     "jurisdiction_fips",

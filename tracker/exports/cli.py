@@ -14,7 +14,7 @@ from tracker.errors import DomainError
 from tracker.exports.services import record_export, render_export
 from tracker.exports.writers import FORMAT_NAMES
 from tracker.extensions import db
-from tracker.jurisdictions.models import State
+from tracker.registry.models import State
 
 
 @click.command("export")

@@ -18,8 +18,8 @@ from tracker.exports.services import actor_id, list_title, record_export, render
 from tracker.exports.sources import DATE_INDEX, group_by_state, list_rows
 from tracker.exports.writers import FORMAT_NAMES
 from tracker.extensions import db
-from tracker.jurisdictions.models import State
 from tracker.pagination import paginate, parse_page_args
+from tracker.registry.models import State
 
 bp = Blueprint("exports", __name__)
 

@@ -25,9 +25,10 @@ from tracker.jurisdictions.forms import (
     RemoveForm,
     RescheduleForm,
 )
-from tracker.jurisdictions.models import Jurisdiction, State
 from tracker.pagination import parse_page_args
 from tracker.plan import services as plan
+from tracker.registry.lookup import get_jurisdiction
+from tracker.registry.models import Jurisdiction, State
 from tracker.status.rule import STATUS_LABELS, Status
 
 bp = Blueprint("jurisdictions", __name__)
@@ -151,7 +152,7 @@ def deferral_url(request_id: int) -> str | None:
 
 def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, alert=None):
     as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
-    jurisdiction = plan.get_jurisdiction(fips)
+    jurisdiction = get_jurisdiction(fips)
     row = services.status_of(fips, as_of)
     current = services.status_of(fips, today()) if as_of != today() else row
     editable = user_has(Role.EDITOR)
@@ -196,7 +197,7 @@ def show_jurisdiction(fips: str):
 
 def _plan_write(fips: str, name: str, form, write, success: str):
     """Validate `form`, call `write(form)`, commit once; on refusal re-show the page, unchanged."""
-    plan.get_jurisdiction(fips)
+    get_jurisdiction(fips)
     if not form.validate_on_submit():
         return _render_show(fips, {name: form}, status=400)
     try:

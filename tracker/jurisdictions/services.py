@@ -23,10 +23,11 @@ from tracker.deferrals.clocks import Badges, badges_for
 from tracker.deferrals.labels import STATUS_LABELS
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
-from tracker.jurisdictions.models import State
 from tracker.pagination import Page
 from tracker.plan import services as plan
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.registry.lookup import get_jurisdiction
+from tracker.registry.models import State
 from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
@@ -199,7 +200,7 @@ def page_of(rows: Sequence, page: int, per_page: int) -> Page:
 
 def status_of(fips: str, as_of: dt.date, *, public: bool = False) -> JurisdictionStatus:
     """One jurisdiction's row from the "as of" rule (NotFound for an unknown code)."""
-    jurisdiction = plan.get_jurisdiction(fips)
+    jurisdiction = get_jurisdiction(fips)
     rows = cached_status_as_of(as_of, state=jurisdiction.state_fips, public=public)
     return next(row for row in rows if row.fips == jurisdiction.fips)
 
@@ -246,7 +247,7 @@ def timeline(fips: str, as_of: dt.date | None = None) -> list[TimelineEntry]:
     source, who recorded it), its activation, each deferral letter's dated steps (with its
     OVERDUE / URGENT badges on `as_of`, default today) and the briefings that covered it or its
     state."""
-    plan.get_jurisdiction(fips)  # NotFound for an unknown code
+    get_jurisdiction(fips)  # NotFound for an unknown code
     entries: list[TimelineEntry] = []
     for change in plan_history(fips):
         scheduled = change.kind is PlanChangeKind.SCHEDULED

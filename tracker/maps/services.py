@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from tracker.audit.services import data_version
 from tracker.cache import cached
 from tracker.extensions import db
-from tracker.jurisdictions.models import State, StateKind
 from tracker.maps.encoding import status_document
 from tracker.plan.models import Activation, PlanChange
+from tracker.registry.lookup import state_options
 from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
@@ -95,20 +95,6 @@ class MapSummary:
     territories: int
 
 
-def states() -> tuple[tuple[str, str, bool], ...]:
-    """(postal, name, is territory) of every state, DC and territory, by name."""
-    return cached(
-        "map_states",
-        None,
-        lambda: tuple(
-            (postal, name, kind is StateKind.TERRITORY)
-            for postal, name, kind in db.session.execute(
-                select(State.postal, State.name, State.kind).order_by(State.name)
-            )
-        ),
-    )
-
-
 def shown_statuses(public: bool) -> tuple[Status, ...]:
     return PUBLIC_STATUSES if public else STAFF_STATUSES
 
@@ -127,14 +113,14 @@ def state_table(rows: Sequence[JurisdictionStatus]) -> tuple[StateRow, ...]:
             counts=counts.get(postal, dict.fromkeys(Status, 0)),
             total=sum(counts.get(postal, {}).values()),
         )
-        for postal, name, territory in states()
+        for postal, name, territory in state_options()
     )
 
 
 def summary(rows: Sequence[JurisdictionStatus], as_of: dt.date) -> MapSummary:
     """How many jurisdictions are activated on `as_of`, and in how many states and territories
     (DC counts with the states, as the program's own figures did)."""
-    territory = {postal for postal, _name, is_territory in states() if is_territory}
+    territory = {postal for postal, _name, is_territory in state_options() if is_territory}
     places = {row.state_postal for row in rows if row.status is Status.ACTIVATED}
     territories = len(places & territory)
     return MapSummary(

@@ -27,6 +27,7 @@ from tracker.maps.builder import (
     render_parts,
 )
 from tracker.maps.geometry import SHAPE_FILES, shape_file
+from tracker.registry.lookup import state_options
 from tracker.security import csp_nonce
 from tracker.status.rule import STATUS_LABELS, Status, cached_status_as_of
 
@@ -115,7 +116,7 @@ def _params(as_of: dt.date, state: str | None, public: bool, compact: bool, **ex
         "county_url": county_url,
         "public_list_urls": {key: url for key, url in lists.items() if url},
         "state": state,
-        "territories": tuple(p for p, _n, territory in services.states() if territory),
+        "territories": tuple(p for p, _n, territory in state_options() if territory),
         "tiles_url": config.get("TRACKER_TILES_URL") or None,
         "tiles_attribution": config.get("TRACKER_TILES_ATTRIBUTION") or "",
         "compact": compact,
@@ -149,7 +150,7 @@ def map_view(as_of: dt.date, *, state: str | None, public: bool, compact: bool) 
             totals=totals,
             first_month=first,
             last_month=last,
-            states=services.states(),
+            states=state_options(),
             views=tuple((key, label) for key, (label, _bounds) in PRESET_VIEWS.items()),
             legend=tuple(legend_items(rows, as_of, public)),
             prefetch=(params.shapes_urls["counties"], params.initial_status_url),

@@ -10,8 +10,8 @@ from sqlalchemy import exists, select
 
 from tracker.dates import today
 from tracker.extensions import db
-from tracker.jurisdictions.models import State, StateKind
 from tracker.plan.models import PlanChange
+from tracker.registry.models import State, StateKind
 from tracker.status.rule import (
     JurisdictionStatus,
     Status,

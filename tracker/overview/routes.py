@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tracker.db import schema_head, schema_revision
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State
+from tracker.registry.models import Jurisdiction, State
 from tracker.resources import tracker_version
 
 bp = Blueprint("overview", __name__)

@@ -8,17 +8,20 @@ refused instead of silently overwriting it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, literal, select
+from sqlalchemy.sql import Subquery
 
 from tracker.audit.services import current_actor, record, snapshot
 from tracker.auth.models import User
 from tracker.dates import today
 from tracker.db import utcnow
-from tracker.errors import Conflict, DomainError, NotFound
+from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.registry.lookup import get_jurisdiction
+from tracker.registry.models import Jurisdiction
 
 PLAN_CHANGE_FIELDS = (
     "jurisdiction_fips",
@@ -33,23 +36,6 @@ PLAN_CHANGE_FIELDS = (
 ACTIVATION_FIELDS = ("jurisdiction_fips", "activated_on", "source", "is_demo")
 
 
-def get_jurisdiction(fips: str, *, for_update_version: int | None = None) -> Jurisdiction:
-    """The jurisdiction with this FIPS code; with `for_update_version`, also check it is unchanged.
-
-    Raises NotFound for an unknown code and Conflict when the jurisdiction changed since the
-    caller's form was rendered at version `for_update_version`.
-    """
-    jurisdiction = db.session.get(Jurisdiction, fips)
-    if jurisdiction is None:
-        raise NotFound(f"No jurisdiction has FIPS code {fips!r}.", field="fips")
-    if for_update_version is not None and jurisdiction.version_id != for_update_version:
-        raise Conflict(
-            f"{jurisdiction.label} was changed by someone else since you opened this page "
-            "(see its timeline). Nothing was saved; review the change and try again."
-        )
-    return jurisdiction
-
-
 def _actor_id(actor: User | None) -> int | None:
     actor = actor or current_actor()
     return actor.id if actor is not None else None
@@ -59,6 +45,57 @@ def _touch(jurisdiction: Jurisdiction) -> None:
     # Dirtying the row makes SQLAlchemy issue UPDATE ... WHERE version_id = <read version>,
     # which fails (StaleDataError) if a concurrent transaction got there first.
     jurisdiction.updated_at = utcnow()
+
+
+def plan_in_force(as_of: dt.date | None = None) -> Subquery:
+    """Each jurisdiction's plan change in force on `as_of` (every change so far when None): the
+    latest decided on or before it, ties broken by the order they were recorded.
+
+    A subquery of (fips, kind, scheduled_on, decided_on), one row per jurisdiction with a plan.
+    The one definition the status rule, the letter clocks and the plan import all read.
+    """
+    ranked = select(
+        PlanChange.jurisdiction_fips.label("fips"),
+        PlanChange.kind.label("kind"),
+        PlanChange.scheduled_on.label("scheduled_on"),
+        PlanChange.decided_on.label("decided_on"),
+        func.row_number()
+        .over(
+            partition_by=PlanChange.jurisdiction_fips,
+            order_by=(PlanChange.decided_on.desc(), PlanChange.id.desc()),
+        )
+        .label("rank"),
+    )
+    if as_of is not None:
+        ranked = ranked.where(PlanChange.decided_on <= as_of)
+    ranked = ranked.subquery("ranked_plan")
+    return (
+        select(ranked.c.fips, ranked.c.kind, ranked.c.scheduled_on, ranked.c.decided_on)
+        .where(ranked.c.rank == literal(1))
+        .subquery("plan_in_force")
+    )
+
+
+def scheduled_dates(fips: Iterable[str], as_of: dt.date) -> dict[str, dt.date]:
+    """{FIPS: the activation date the plan in force on `as_of` schedules} for those of `fips`
+    that are scheduled and had not activated by then (one query)."""
+    codes = sorted(set(fips))
+    if not codes:
+        return {}
+    in_force = plan_in_force(as_of)
+    statement = (
+        select(in_force.c.fips, in_force.c.scheduled_on)
+        .outerjoin(
+            Activation,
+            and_(Activation.jurisdiction_fips == in_force.c.fips, Activation.activated_on <= as_of),
+        )
+        .where(
+            in_force.c.fips.in_(codes),
+            in_force.c.kind == PlanChangeKind.SCHEDULED,
+            Activation.id.is_(None),
+        )
+    )
+    return dict(db.session.execute(statement).all())
 
 
 def latest_plan_change(fips: str, as_of: dt.date | None = None) -> PlanChange | None:

@@ -18,8 +18,8 @@ from tracker.audit.services import record
 from tracker.briefings.demo import seed_demo_briefings
 from tracker.deferrals.demo import seed_demo_deferrals
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.registry.models import Jurisdiction
 
 DEMO_SEED = 20081027
 DEMO_START = dt.date(2008, 10, 27)

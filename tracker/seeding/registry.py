@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, JurisdictionKind, State, StateKind
-from tracker.paths import ROOT
 from tracker.plan.models import Activation
+from tracker.registry.models import Jurisdiction, JurisdictionKind, State, StateKind
 from tracker.resources import runtime_folder
 
 

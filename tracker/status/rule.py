@@ -12,14 +12,15 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, select
 
 from tracker.cache import cached
 from tracker.deferrals.models import DeferralRequest, RequestKind, open_on
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State
-from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.plan.models import Activation, PlanChangeKind
+from tracker.plan.services import plan_in_force
+from tracker.registry.lookup import get_state
+from tracker.registry.models import Jurisdiction, State
 
 
 class Status(enum.StrEnum):
@@ -115,7 +116,6 @@ def status_as_of(
     state: str | None = None,
     fips: Iterable[str] | None = None,
     public: bool = False,
-    session: Session | None = None,
 ) -> list[JurisdictionStatus]:
     """Every jurisdiction's status on `as_of`, in one query, ordered by FIPS.
 
@@ -124,23 +124,7 @@ def status_as_of(
     Only facts dated on or before `as_of` count: plan changes decided, activations made,
     letters received and not yet resolved or withdrawn by then.
     """
-    session = session or db.session
-
-    ranked_plan = (
-        select(
-            PlanChange.jurisdiction_fips.label("fips"),
-            PlanChange.kind.label("kind"),
-            PlanChange.scheduled_on.label("scheduled_on"),
-            func.row_number()
-            .over(
-                partition_by=PlanChange.jurisdiction_fips,
-                order_by=(PlanChange.decided_on.desc(), PlanChange.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(PlanChange.decided_on <= as_of)
-        .subquery("ranked_plan")
-    )
+    in_force = plan_in_force(as_of)
     pending = (
         select(DeferralRequest.jurisdiction_fips.label("fips"))
         .where(
@@ -159,8 +143,8 @@ def status_as_of(
             Jurisdiction.name,
             Jurisdiction.full_name,
             Activation.activated_on,
-            ranked_plan.c.kind,
-            ranked_plan.c.scheduled_on,
+            in_force.c.kind,
+            in_force.c.scheduled_on,
             pending.c.fips.is_not(None).label("deferral_pending"),
         )
         .join(State, State.fips == Jurisdiction.state_fips)
@@ -170,17 +154,12 @@ def status_as_of(
                 Activation.jurisdiction_fips == Jurisdiction.fips, Activation.activated_on <= as_of
             ),
         )
-        .outerjoin(
-            ranked_plan,
-            and_(ranked_plan.c.fips == Jurisdiction.fips, ranked_plan.c.rank == literal(1)),
-        )
+        .outerjoin(in_force, in_force.c.fips == Jurisdiction.fips)
         .outerjoin(pending, pending.c.fips == Jurisdiction.fips)
         .order_by(Jurisdiction.fips)
     )
     if state:
-        state = state.strip().upper()
-        column = State.fips if state.isdigit() else State.postal
-        statement = statement.where(column == state)
+        statement = statement.where(State.fips == get_state(state).fips)
     if fips is not None:
         statement = statement.where(Jurisdiction.fips.in_(list(fips)))
 
@@ -196,7 +175,7 @@ def status_as_of(
         latest_kind,
         scheduled_on,
         deferral_pending,
-    ) in session.execute(statement):
+    ) in db.session.execute(statement):
         if latest_kind == PlanChangeKind.REMOVED:
             scheduled_on = None
         status, past_due = decide_status(

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.jurisdictions.models import Jurisdiction, State
+from tracker.registry.models import Jurisdiction, State
 
 _APOSTROPHES = "'’‘`´ʼ"
 # Abbreviations that public records use interchangeably with the full word.

@@ -25,7 +25,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tracker.audit.services import record
 from tracker.dates import today
@@ -35,7 +35,7 @@ from tracker.plan import services as plan
 from tracker.plan.importing.dates import parse_date
 from tracker.plan.importing.reader import SourceFile, SourceRow, read_plan_file
 from tracker.plan.importing.resolver import Resolver
-from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.plan.models import Activation, PlanChangeKind
 
 Progress = Callable[[int], None]
 PROGRESS_STEP = 250
@@ -156,24 +156,10 @@ def import_source(filename: str) -> str:
 
 def _plans_in_force() -> dict[str, _InForce]:
     """The latest plan change of every jurisdiction, in one query."""
-    ranked = select(
-        PlanChange.jurisdiction_fips.label("fips"),
-        PlanChange.kind.label("kind"),
-        PlanChange.scheduled_on.label("scheduled_on"),
-        PlanChange.decided_on.label("decided_on"),
-        func.row_number()
-        .over(
-            partition_by=PlanChange.jurisdiction_fips,
-            order_by=(PlanChange.decided_on.desc(), PlanChange.id.desc()),
-        )
-        .label("rank"),
-    ).subquery("ranked")
-    statement = select(
-        ranked.c.fips, ranked.c.kind, ranked.c.scheduled_on, ranked.c.decided_on
-    ).where(ranked.c.rank == 1)
+    in_force = plan.plan_in_force()
     return {
         fips: _InForce(PlanChangeKind(kind), scheduled_on, decided_on)
-        for fips, kind, scheduled_on, decided_on in db.session.execute(statement)
+        for fips, kind, scheduled_on, decided_on in db.session.execute(select(in_force))
     }
 
 

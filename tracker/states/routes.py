@@ -10,8 +10,10 @@ from tracker.briefings.services import briefings_for_state
 from tracker.dates import parse_iso_date, today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
-from tracker.jurisdictions import state_services as services
-from tracker.jurisdictions.state_forms import StateForm
+from tracker.registry.forms import StateForm
+from tracker.registry.lookup import get_state
+from tracker.registry.services import update_state
+from tracker.states import services
 from tracker.status.rule import STATUS_LABELS, cached_status_as_of
 
 bp = Blueprint("states", __name__)
@@ -37,7 +39,7 @@ def list_states():
 @bp.get("/states/<postal>")
 @requires(Role.VIEWER)
 def show_state(postal: str):
-    state = services.get_state(postal)
+    state = get_state(postal)
     if postal != state.postal:
         return redirect(url_for("states.show_state", postal=state.postal, **request.args), 301)
     as_of = _as_of()
@@ -57,7 +59,7 @@ def show_state(postal: str):
 @bp.route("/states/<postal>/edit", methods=["GET", "POST"])
 @requires(Role.EDITOR)
 def edit_state(postal: str):
-    state = services.get_state(postal)
+    state = get_state(postal)
     form = StateForm(obj=None if request.method == "POST" else state)
     if request.method == "GET":
         form.version.data = str(state.version_id)
@@ -68,7 +70,7 @@ def edit_state(postal: str):
         except (TypeError, ValueError):
             abort(400)
         try:
-            services.update_state(
+            update_state(
                 state.postal,
                 expected_version=version,
                 sib_name=form.sib_name.data,
