@@ -56,7 +56,7 @@ def write_plan(path: Path) -> int:
     from sqlalchemy import select
 
     from tracker.extensions import db
-    from tracker.jurisdictions.models import Jurisdiction
+    from tracker.registry.models import Jurisdiction
     from tracker.plan.models import Activation
 
     activated = {

@@ -12,11 +12,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     No database writes, migrations or network calls happen here.
     """
-    from tracker import cli, formatting, models  # noqa: F401  (models: complete the metadata)
+    from tracker import models  # noqa: F401  (complete the metadata)
     from tracker.config import build_flask_config
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
-    from tracker.features import register_blueprints, register_navigation
+    from tracker.features import register_blueprints, register_commands, register_template_helpers
     from tracker.resources import runtime_folder
     from tracker.security import init_security_headers
 
@@ -38,9 +38,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     register_blueprints(app)
-    register_navigation(app)
+    register_template_helpers(app)
     register_error_handlers(app)
     init_security_headers(app)
-    formatting.init_app(app)
-    cli.init_app(app)
+    register_commands(app)
     return app

@@ -1,4 +1,5 @@
-"""The `tracker` command: a Flask CLI group with each feature's commands attached.
+"""The `tracker` command: a Flask CLI group with each feature's commands attached
+(tracker.features.feature_commands).
 
 Every command is registered on the group itself, so `tracker --help` and `tracker <command>
 --help` work before any setting exists; the app is built only when a command that needs it
@@ -14,33 +15,8 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from tracker.features import feature_commands
 from tracker.resources import tracker_version
-
-
-def feature_commands() -> tuple[click.Command, ...]:
-    """Every command the tracker adds (Flask-Migrate's `db` and Flask's own come on top)."""
-    from tracker.auth.cli import users_group
-    from tracker.backup.cli import backup_command, restore_command
-    from tracker.exports.cli import export_command
-    from tracker.plan.cli import import_group
-    from tracker.seeding.cli import seed_command
-    from tracker.serve import serve_command
-
-    return (
-        seed_command,
-        users_group,
-        import_group,
-        export_command,
-        backup_command,
-        restore_command,
-        serve_command,
-    )
-
-
-def init_app(app: Flask) -> None:
-    """Attach the commands to `app.cli` too: Flask's test runner and `flask --app tracker` use it."""
-    for command in feature_commands():
-        app.cli.add_command(command)
 
 
 def _create_app() -> Flask:

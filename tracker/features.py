@@ -1,8 +1,12 @@
-"""The list of features whose pages the app serves. A new feature adds its blueprint here."""
+"""What the app is made of: every feature's blueprint and commands, the menus, and the helpers
+templates use."""
 
 from __future__ import annotations
 
+import click
 from flask import Flask
+
+from tracker.access import Role
 
 
 def register_blueprints(app: Flask) -> None:
@@ -18,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.maps import routes as map_routes
     from tracker.overview import routes as overview_routes
     from tracker.plan import routes as plan_routes
+    from tracker.readiness import routes as readiness_routes
     from tracker.states import routes as state_routes
 
     for blueprint in (
@@ -30,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         audit_routes.bp,
         briefing_routes.bp,
         state_routes.bp,
+        readiness_routes.bp,
         deferral_routes.bp,
         jurisdiction_routes.bp,
         plan_routes.bp,
@@ -38,8 +44,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
-# (endpoint, label, role needed or None for public). Entries whose feature is not installed
-# (endpoint unknown to the app) are left out, so the menus never link to a 404.
+# The menus: (endpoint, label) for everyone, (endpoint, label, role needed) for staff.
 PUBLIC_NAV = (
     ("overview.home", "Overview"),
     ("maps.show_map", "Map"),
@@ -48,30 +53,64 @@ PUBLIC_NAV = (
     ("exports.list_releases", "Releases"),
 )
 STAFF_NAV = (
-    ("dashboard.show_dashboard", "Dashboard", "viewer"),
-    ("jurisdictions.list_jurisdictions", "Jurisdictions", "viewer"),
-    ("deferrals.list_deferrals", "Deferral letters", "viewer"),
-    ("briefings.list_briefings", "Briefings", "viewer"),
-    ("states.list_states", "States", "viewer"),
-    ("briefings.readiness", "Readiness", "viewer"),
-    ("plan.import_plan", "Plan import", "editor"),
-    ("audit.list_events", "Audit log", "admin"),
-    ("auth.admin_users", "Users", "admin"),
+    ("dashboard.show_dashboard", "Dashboard", Role.VIEWER),
+    ("jurisdictions.list_jurisdictions", "Jurisdictions", Role.VIEWER),
+    ("deferrals.list_deferrals", "Deferral letters", Role.VIEWER),
+    ("briefings.list_briefings", "Briefings", Role.VIEWER),
+    ("states.list_states", "States", Role.VIEWER),
+    ("readiness.show_readiness", "Readiness", Role.VIEWER),
+    ("plan.import_plan", "Plan import", Role.EDITOR),
+    ("audit.list_events", "Audit log", Role.ADMIN),
+    ("auth.admin_users", "Users", Role.ADMIN),
 )
 
 
-def register_navigation(app: Flask) -> None:
-    from tracker.access import Role, user_has
-    from tracker.assets import vendor_url
+def feature_commands() -> tuple[click.Command, ...]:
+    """Every command the tracker adds (Flask-Migrate's `db` and Flask's own come on top)."""
+    from tracker.auth.cli import users_group
+    from tracker.backup.cli import backup_command, restore_command
+    from tracker.exports.cli import export_command
+    from tracker.plan.cli import import_group
+    from tracker.seeding.cli import seed_command
+    from tracker.serve import serve_command
 
-    app.jinja_env.globals["vendor_url"] = vendor_url
+    return (
+        seed_command,
+        users_group,
+        import_group,
+        export_command,
+        backup_command,
+        restore_command,
+        serve_command,
+    )
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to `app.cli` too (the `tracker` group has them already): Flask's test
+    runner and `flask --app tracker` use it."""
+    for command in feature_commands():
+        app.cli.add_command(command)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Every filter, global and context value templates use, registered here and nowhere else."""
+    from tracker.access import user_has
+    from tracker.assets import vendor_url
+    from tracker.deferrals.attachments import format_size
+    from tracker.formatting import count, long_date, noun, plural
+    from tracker.security import csp_nonce
+
+    env = app.jinja_env
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.filters.update(
+        long_date=long_date, count=count, noun=noun, plural=plural, filesize=format_size
+    )
+    env.globals.update(vendor_url=vendor_url, csp_nonce=csp_nonce)
 
     @app.context_processor
     def navigation():
-        known = app.view_functions
         return {
-            "public_nav": [(e, label) for e, label in PUBLIC_NAV if e in known],
-            "staff_nav": [
-                (e, label) for e, label, role in STAFF_NAV if e in known and user_has(Role(role))
-            ],
+            "public_nav": PUBLIC_NAV,
+            "staff_nav": [(e, label) for e, label, role in STAFF_NAV if user_has(role)],
         }

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask
-
 
 def long_date(value: dt.date | None) -> str:
     """ "31 August 2010": the form public documents use; day first avoids US/EU confusion."""
@@ -19,15 +17,11 @@ def count(value: int | None) -> str:
     return "" if value is None else f"{value:,}"
 
 
+def noun(value: int, singular: str, plural_form: str | None = None) -> str:
+    """ "territory" for 1, "territories" otherwise: the noun agreeing with a number."""
+    return singular if value == 1 else (plural_form or singular + "s")
+
+
 def plural(value: int, singular: str, plural_form: str | None = None) -> str:
     """ "1 territory", "5 territories": the number with its noun agreeing."""
-    word = singular if value == 1 else (plural_form or singular + "s")
-    return f"{count(value)} {word}"
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.filters["long_date"] = long_date
-    app.jinja_env.filters["count"] = count
-    app.jinja_env.filters["plural"] = plural
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
+    return f"{count(value)} {noun(value, singular, plural_form)}"

@@ -1,14 +1,15 @@
-"""One way to page through a query, for pages and the API alike."""
+"""One way to page through a list, for pages and the API alike: in SQL wherever the list's
+filters are SQL."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from tracker.errors import DomainError
 from tracker.extensions import db
 
 DEFAULT_PER_PAGE = 50
@@ -43,27 +44,30 @@ class Page:
         return min(self.total, self.page * self.per_page)
 
 
-def parse_page_args(page: str | None, per_page: str | None) -> tuple[int, int]:
-    """Validate ?page= and ?per_page= (1-based, per_page at most MAX_PER_PAGE)."""
-    try:
-        page_number = int(page) if page not in (None, "") else 1
-    except ValueError as exc:
-        raise DomainError("page must be a whole number.", field="page") from exc
-    try:
-        size = int(per_page) if per_page not in (None, "") else DEFAULT_PER_PAGE
-    except ValueError as exc:
-        raise DomainError("per_page must be a whole number.", field="per_page") from exc
-    if page_number < 1:
-        raise DomainError("page must be 1 or more.", field="page")
-    if not 1 <= size <= MAX_PER_PAGE:
-        raise DomainError(f"per_page must be between 1 and {MAX_PER_PAGE}.", field="per_page")
-    return page_number, size
+def paginate(
+    statement: Select,
+    page: int,
+    per_page: int,
+    *,
+    narrow: Callable[[list], list] | None = None,
+) -> Page:
+    """One page of `statement`'s rows, in SQL: LIMIT/OFFSET, and one COUNT of all its rows.
 
-
-def paginate(statement: Select, page: int, per_page: int, *, scalars: bool = True) -> Page:
-    """Run `statement` for one page, and count all its rows (one extra query)."""
+    `narrow` is for a list whose last filters cannot be judged in SQL yet: every row the
+    statement selects is read, `narrow(rows)` keeps those that pass, and the page is cut from
+    what is left.
+    """
+    if narrow is not None:
+        return page_of(narrow(list(db.session.scalars(statement))), page, per_page)
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     paged = statement.limit(per_page).offset((page - 1) * per_page)
-    result = db.session.execute(paged)
-    items = list(result.scalars()) if scalars else list(result)
+    items = list(db.session.scalars(paged))
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def page_of(rows: Sequence, page: int, per_page: int) -> Page:
+    """One page of rows already computed in Python (a list built from the status rule)."""
+    start = (page - 1) * per_page
+    return Page(
+        items=list(rows[start : start + per_page]), page=page, per_page=per_page, total=len(rows)
+    )

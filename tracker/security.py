@@ -47,8 +47,6 @@ def content_security_policy(nonce: str) -> str:
 
 
 def init_security_headers(app: Flask) -> None:
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
-
     @app.after_request
     def add_headers(response):
         headers = response.headers

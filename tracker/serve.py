@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
-from flask import current_app
-from flask.cli import with_appcontext
+from flask import Flask, current_app
+from flask.cli import ScriptInfo, with_appcontext
 from gunicorn.app.base import BaseApplication
 
 
 class TrackerServer(BaseApplication):
     """Gunicorn, configured in code so `tracker serve` needs no config file."""
 
-    def __init__(self, options: dict) -> None:
+    def __init__(self, options: dict, create_app: Callable[[], Flask]) -> None:
         self.options = options
+        self.create_app = create_app
         super().__init__()
 
     def load_config(self) -> None:
@@ -21,9 +24,7 @@ class TrackerServer(BaseApplication):
 
     def load(self):
         # Each worker builds its own app (and database pool) after the fork.
-        from tracker import create_app
-
-        return create_app()
+        return self.create_app()
 
 
 def server_options(host: str, port: int, workers: int, max_requests: int) -> dict:
@@ -58,6 +59,9 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
     """Serve the tracker with gunicorn."""
     workers = workers or current_app.config["TRACKER_WORKERS"]
     click.echo(f"Activation Tracker on http://{host}:{port}/ ({workers} workers)")
+    # The same factory the command was started with (tracker.cli), called in each worker.
+    factory = click.get_current_context().ensure_object(ScriptInfo).create_app
     TrackerServer(
-        server_options(host, port, workers, current_app.config["TRACKER_WORKER_MAX_REQUESTS"])
+        server_options(host, port, workers, current_app.config["TRACKER_WORKER_MAX_REQUESTS"]),
+        factory,
     ).run()

@@ -126,7 +126,7 @@ def test_list_filters_and_pages(app, signed_in):
     )
     viewer = signed_in("viewer")
     page = viewer.get("/briefings?state=OK").get_data(as_text=True)
-    assert "1 briefings" in page and "States: OK" in page
+    assert "1 briefing," in page and "States: OK" in page
     page = viewer.get("/briefings?kind=local_briefing&from=2010-03-01&to=2010-05-01").get_data(
         as_text=True
     )

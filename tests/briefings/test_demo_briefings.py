@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tracker.briefings.models import Briefing, BriefingKind, briefing_state
-from tracker.briefings.readiness import unbriefed_activations
 from tracker.briefings.services import briefing_reach
 from tracker.extensions import db
 from tracker.plan.models import Activation
+from tracker.readiness.services import unbriefed_activations
 from tracker.registry.models import Jurisdiction, State
 from tracker.seeding.demo import DEMO_AS_OF, seed_demo
 

@@ -11,6 +11,7 @@ from tracker.dashboard.progress import (
     project_completion,
     rollout_progress,
 )
+from tracker.status.headline import Headline
 from tracker.status.rule import JurisdictionStatus, Status
 
 D = dt.date.fromisoformat
@@ -73,11 +74,12 @@ def test_due_within_counts_planned_and_pending_in_the_window():
 
 def test_chart_is_svg_with_a_text_description_and_escapes_nothing_unsafe():
     as_of = D("2010-03-15")
+    headline = Headline(as_of=as_of, activated=2, total=5, states=1, territories=0)
     svg = str(
-        cumulative_chart(rollout_progress(ROWS, as_of), 5, as_of, project_completion(ROWS, as_of))
+        cumulative_chart(rollout_progress(ROWS, as_of), headline, project_completion(ROWS, as_of))
     )
     assert svg.startswith("<svg") and 'role="img"' in svg
-    assert "As of 15 March 2010, 2 of 5 county equivalents activated" in svg
+    assert "As of 15 March 2010: 2 of 5 county equivalents activated in 1 state;" in svg
     assert 'class="line-actual"' in svg and 'class="line-plan"' in svg
     assert 'class="line-projection"' in svg
     assert "<script" not in svg

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from tests.deferrals import samples
 from tests.deferrals.samples import log_letter
@@ -273,18 +274,43 @@ def test_the_export_follows_the_filters_and_neutralises_formulas(signed_in, log)
     response = client.get("/deferrals/export.csv?as_of=2011-03-02&status=open")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="deferral-letters-2011-03-02.csv"'
+    )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert {int(r["id"]) for r in rows} == {log["a"], log["b"]}
     fax = next(r for r in rows if int(r["id"]) == log["b"])
     assert fax["sender_name"].startswith("'=HYPERLINK")
     assert fax["overdue"] == "yes" and fax["received_on"] == "2011-02-01"
+    assert fax["as_of"] == "2011-03-02"  # written by the shared CSV writer, like every list
 
     xlsx = client.get("/deferrals/export.xlsx?as_of=2011-03-02&channel=fax")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "id" and len(values) == 2
-    assert values[1][values[0].index("sender_name")].startswith("'=")
+    assert values[0][0] == "Deferral letters as of 2 March 2011"
+    header = values[2]
+    assert header[0] == "Letter" and len(values) == 4  # title, notes, headings, one letter
+    assert values[3][header.index("Sender")].startswith("'=")
+
+
+def test_letter_log_downloads_are_in_the_provenance_log(app, signed_in, log):
+    from tracker.exports.models import ExportRecord
+
+    client = signed_in("viewer")
+    client.get("/deferrals/export.csv?as_of=2011-03-02&status=open&page=2")
+    client.get("/deferrals/export.xlsx?as_of=2011-03-02&channel=fax")
+    with app.app_context():
+        records = db.session.scalars(select(ExportRecord).order_by(ExportRecord.id)).all()
+        logged = [
+            (r.list_name, r.format, r.as_of.isoformat(), r.filters, r.row_count, r.channel)
+            for r in records
+        ]
+        assert all(r.user is not None and r.user.role.value == "viewer" for r in records)
+    assert logged == [
+        ("deferral-letters", "csv", "2011-03-02", {"status": "open"}, 2, "web"),
+        ("deferral-letters", "xlsx", "2011-03-02", {"channel": "fax"}, 1, "web"),
+    ]
 
 
 def test_an_attachment_is_required_when_logging_through_the_form(app, signed_in):

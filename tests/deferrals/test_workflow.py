@@ -74,7 +74,7 @@ def test_every_move_from_every_state(app_context, state, step):
     else:
         with pytest.raises(DomainError) as caught:
             STEPS[step](request)
-        assert f"is {services.STATUS_LABELS[request.status].lower()}" in caught.value.message
+        assert f"is {request.status.label.lower()}" in caught.value.message
         assert "Cannot" in caught.value.message
         assert request.status.value == state
         assert request.version_id == version

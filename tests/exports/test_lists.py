@@ -48,7 +48,7 @@ def test_sources_agree_with_the_status_rule_and_the_overview(rollout, day):
     counts = count_by_status(rows)
     _columns, activated = activated_rows(D(day))
     _columns, planned = planned_rows(D(day))
-    assert len(activated) == counts[Status.ACTIVATED] == headline_figures(D(day)).activated
+    assert len(activated) == counts[Status.ACTIVATED] == headline_figures(D(day)).headline.activated
     assert len(planned) == counts[Status.PLANNED] == headline_figures(D(day)).planned
     assert {r[2] for r in activated} == {r.fips for r in rows if r.status is Status.ACTIVATED}
 
@@ -58,7 +58,7 @@ def test_activated_page_total_and_state_counts_match_the_summary(rollout, client
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     with app.app_context():
-        expected = headline_figures(D("2010-09-30")).activated
+        expected = headline_figures(D("2010-09-30")).headline.activated
         _columns, rows = activated_rows(D("2010-09-30"))
     assert f'<strong id="list-total">{expected:,}</strong>' in html
     assert sorted(_fips_ids(html)) == sorted(r[2] for r in rows)

@@ -7,36 +7,29 @@ export with channel "api".
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from tracker.api import bp
-from tracker.api.params import as_of_param, iso, page_envelope, page_params, state_param
-from tracker.dates import parse_iso_date
-from tracker.errors import DomainError
-from tracker.exports.services import actor_id, list_filters, record_export
+from tracker.api.envelope import iso, page_envelope
+from tracker.exports.forms import ListFilterForm
+from tracker.exports.services import commit_export_record, list_filters
 from tracker.exports.sources import activated_rows
-from tracker.extensions import db
-from tracker.pagination import Page
+from tracker.pagination import page_of
 
 
 @bp.get("/activations")
 def list_activations():
     """Activated jurisdictions on `as_of` (default today), optionally one state and an activation
     date range, ordered by FIPS."""
-    as_of = as_of_param()
-    state = state_param()
-    date_from = parse_iso_date(request.args.get("from"), "from")
-    date_to = parse_iso_date(request.args.get("to"), "to")
-    if date_from and date_to and date_from > date_to:
-        raise DomainError("from must be on or before to.", field="from")
-    page, per_page = page_params()
+    form = ListFilterForm("activated").checked()
+    filters = form.list_filters()
     _columns, rows = activated_rows(
-        as_of, state=state, activated_from=date_from, activated_to=date_to
+        filters["as_of"],
+        state=filters["state"],
+        activated_from=filters["date_from"],
+        activated_to=filters["date_to"],
     )
-    start = (page - 1) * per_page
-    result = Page(
-        items=rows[start : start + per_page], page=page, per_page=per_page, total=len(rows)
-    )
+    result = page_of(rows, form.page.data, form.per_page.data)
     items = [
         {
             "fips": fips,
@@ -47,13 +40,10 @@ def list_activations():
         }
         for postal, state_name, fips, jurisdiction, activated_on in result.items
     ]
-    filters = list_filters(state, date_from, date_to)
-    user_id = actor_id()
-    db.session.rollback()  # the log is written in a transaction of its own: see record_export
-    record_export("activated", "json", as_of, filters, len(items), channel="api", user_id=user_id)
-    db.session.commit()
+    given = list_filters(filters["state"], filters["date_from"], filters["date_to"])
+    commit_export_record("activated", "json", filters["as_of"], given, len(items), channel="api")
     body = page_envelope(result, items)
-    body["as_of"] = as_of.isoformat()
+    body["as_of"] = filters["as_of"].isoformat()
     return jsonify(body)
 
 

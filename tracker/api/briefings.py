@@ -6,16 +6,9 @@ from flask import jsonify
 
 from tracker.access import Role, requires
 from tracker.api import bp
-from tracker.api.params import (
-    choice_param,
-    iso,
-    optional_date_param,
-    page_envelope,
-    page_params,
-    state_param,
-)
+from tracker.api.envelope import iso, page_envelope
+from tracker.briefings.forms import BriefingFilterForm
 from tracker.briefings.models import Briefing, BriefingKind
-from tracker.briefings.services import briefings_query, kind_label
 from tracker.pagination import paginate
 
 
@@ -24,7 +17,7 @@ def briefing_json(briefing: Briefing) -> dict:
         "id": briefing.id,
         "held_on": iso(briefing.held_on),
         "kind": briefing.kind.value,
-        "kind_label": kind_label(briefing.kind),
+        "kind_label": briefing.kind.label,
         "states": sorted(s.postal for s in briefing.states),
         "jurisdictions": sorted(j.fips for j in briefing.jurisdictions),
         "presenter": briefing.presenter,
@@ -39,13 +32,8 @@ def briefing_json(briefing: Briefing) -> dict:
 @bp.get("/briefings")
 @requires(Role.VIEWER)
 def list_briefings():
-    kind = choice_param("kind", [k.value for k in BriefingKind])
-    state = state_param("state")
-    date_from = optional_date_param("from")
-    date_to = optional_date_param("to")
-    page, per_page = page_params()
-    statement = briefings_query(kind=kind, state=state, date_from=date_from, date_to=date_to)
-    result = paginate(statement, page, per_page)
+    form = BriefingFilterForm().checked()
+    result = paginate(form.query_statement(), form.page.data, form.per_page.data)
     return jsonify(page_envelope(result, [briefing_json(b) for b in result.items]))
 
 

@@ -6,14 +6,14 @@ judged on `as_of`. Anonymous callers get 401: letters, senders and attachments a
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 
 from tracker.access import Role, requires
 from tracker.api import bp
-from tracker.api.params import as_of_param, iso, page_envelope
+from tracker.api.envelope import iso, page_envelope
 from tracker.deferrals import services
 from tracker.deferrals.clocks import Badges, badges_for
-from tracker.deferrals.log import SORTS, STATUS_FILTERS, page_of, parse_filters, search_log
+from tracker.deferrals.log import OPEN, SORTS, LogFilterForm, log_page
 from tracker.deferrals.models import (
     AddressedTo,
     Channel,
@@ -22,6 +22,7 @@ from tracker.deferrals.models import (
     RequestKind,
     Resolution,
 )
+from tracker.params import AsOfForm
 
 
 def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = False) -> dict:
@@ -97,9 +98,9 @@ def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = Fal
 @bp.get("/deferrals")
 @requires(Role.VIEWER)
 def list_deferrals():
-    filters = parse_filters(request.args)
-    rows = search_log(filters)
-    page = page_of(rows, request.args.get("page"), request.args.get("per_page"))
+    form = LogFilterForm().checked()
+    filters = form.log_filters()
+    page = log_page(filters, form.page.data, form.per_page.data)
     body = page_envelope(page, [deferral_json(r.request, r.badges) for r in page.items])
     body["as_of"] = filters.as_of.isoformat()
     return jsonify(body)
@@ -109,7 +110,7 @@ def list_deferrals():
 @requires(Role.VIEWER)
 def get_deferral(request_id: int):
     letter = services.get_request(request_id)
-    as_of = as_of_param()
+    as_of = AsOfForm().checked().as_of.data
     return jsonify(deferral_json(letter, badges_for([letter], as_of)[letter.id], detail=True))
 
 
@@ -192,7 +193,7 @@ OPENAPI_PATHS: dict = {
                 _query(
                     "status",
                     "Workflow status on as_of, or open.",
-                    {"type": "string", "enum": list(STATUS_FILTERS)},
+                    {"type": "string", "enum": [OPEN, *(s.value for s in DeferralStatus)]},
                 ),
                 _query("state", "State postal or FIPS code.", {"type": "string"}),
                 _query(

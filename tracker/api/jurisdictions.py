@@ -9,15 +9,18 @@ before it count, so the same question always gets the same answer.
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from tracker.access import is_staff
 from tracker.api import bp
-from tracker.api.params import as_of_param, iso, page_envelope, page_params
+from tracker.api.envelope import iso, page_envelope
 from tracker.briefings.services import briefing_reach
 from tracker.deferrals.services import open_request_counts
 from tracker.jurisdictions import services
+from tracker.jurisdictions.forms import JurisdictionFilterForm
 from tracker.overview.figures import headline_figures
+from tracker.pagination import page_of
+from tracker.params import AsOfForm
 from tracker.plan.models import PlanChangeKind
 from tracker.status.rule import (
     PUBLIC_STATUSES,
@@ -47,7 +50,7 @@ def _status_item(row: JurisdictionStatus) -> dict:
 def summary():
     """Counts by status on `as_of`, how many states and territories have an activation, the
     briefings' reach, and (staff only) the deferral letters open, overdue and urgent."""
-    as_of = as_of_param()
+    as_of = AsOfForm().checked().as_of.data
     staff = is_staff()
     figures = headline_figures(as_of)
     visible = STAFF_STATUSES if staff else PUBLIC_STATUSES
@@ -55,10 +58,10 @@ def summary():
     reach = briefing_reach(as_of)
     body = {
         "as_of": as_of.isoformat(),
-        "total": figures.total,
+        "total": figures.headline.total,
         "counts": {status.value: counts[status] for status in visible},
-        "states_with_activation": figures.states_with_activation,
-        "territories_with_activation": figures.territories_with_activation,
+        "states_with_activation": figures.headline.states,
+        "territories_with_activation": figures.headline.territories,
         "briefed_jurisdictions": reach.jurisdictions,
         "briefed_states": reach.states,
         "briefed_territories": reach.territories,
@@ -76,12 +79,10 @@ def summary():
 def list_jurisdictions():
     """One page of jurisdictions with their status on `as_of`, by state and name."""
     staff = is_staff()
-    args = request.args.to_dict()
-    args.setdefault("sort", "state")
-    query = services.parse_query(args, public=not staff)
-    page, per_page = page_params()
+    form = JurisdictionFilterForm(public=not staff, sort="state").checked()
+    query = form.jurisdiction_query()
     rows = services.find_jurisdictions(query, public=not staff)
-    result = services.page_of(rows, page, per_page)
+    result = page_of(rows, form.page.data, form.per_page.data)
     body = page_envelope(result, [_status_item(row) for row in result.items])
     body["as_of"] = query.as_of.isoformat()
     return jsonify(body)
@@ -90,7 +91,7 @@ def list_jurisdictions():
 @bp.get("/jurisdictions/<fips>")
 def show_jurisdiction(fips: str):
     """One jurisdiction's status on `as_of` and the plan history known on that date."""
-    as_of = as_of_param()
+    as_of = AsOfForm().checked().as_of.data
     staff = is_staff()
     row = services.status_of(fips, as_of, public=not staff)
     history = []
@@ -238,7 +239,7 @@ OPENAPI_PATHS: dict = {
                     "in": "query",
                     "required": False,
                     "description": "Order of the rows; default state (then name).",
-                    "schema": {"type": "string", "enum": list(services.SORT_KEYS)},
+                    "schema": {"type": "string", "enum": list(services.SORT_LABELS)},
                 },
                 {
                     "name": "order",

@@ -17,17 +17,21 @@ from flask import Response, request
 
 from tracker.access import is_staff
 from tracker.api import bp
-from tracker.api.params import as_of_param, choice_param, state_param
+from tracker.maps.forms import MapForm
 from tracker.maps.services import status_payload
+from tracker.params import ChoiceParam
 
 PUBLIC_MAX_AGE = 60
 
 
+class StatusForm(MapForm):
+    names = ChoiceParam(choices=["0", "1"])
+
+
 @bp.get("/status")
 def map_status():
-    as_of = as_of_param()
-    state = state_param()
-    names = choice_param("names", ["0", "1"]) == "1"
+    form = StatusForm().checked()
+    as_of, state, names = form.as_of.data, form.state.data, form.names.data == "1"
     public = not is_staff()
     payload = status_payload(as_of, state=state, public=public, names=names)
     etag = f'"{payload.etag}"'
@@ -104,6 +108,12 @@ OPENAPI_PATHS: dict = {
                                         "type": "boolean",
                                         "description": "True for the anonymous (public) view.",
                                     },
+                                    "headline": {
+                                        "type": "string",
+                                        "description": "The sentence the map shows: how many "
+                                        "county equivalents were activated, in how many states "
+                                        "and territories.",
+                                    },
                                     "codes": {
                                         "type": "object",
                                         "additionalProperties": {"type": "string"},
@@ -141,6 +151,8 @@ OPENAPI_PATHS: dict = {
                                 "as_of": "2010-08-31",
                                 "data_version": 4211,
                                 "public": True,
+                                "headline": "As of 31 August 2010: 1,234 of 3,233 county "
+                                "equivalents activated in 31 states",
                                 "codes": {
                                     "a": "activated",
                                     "p": "planned",

@@ -4,50 +4,52 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from tracker.access import Role, requires
 from tracker.audit.models import AuditEvent
-from tracker.dates import parse_iso_date
 from tracker.extensions import db
-from tracker.pagination import paginate, parse_page_args
+from tracker.pagination import paginate
+from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm, TextParam
 
 bp = Blueprint("audit", __name__)
+
+
+def _distinct(column) -> list[str]:
+    return list(db.session.scalars(select(column).distinct().order_by(column)))
+
+
+class AuditFilterForm(PagedFilterForm):
+    entity_type = ChoiceParam("Record type", choices=lambda: _distinct(AuditEvent.entity_type))
+    entity_id = TextParam("Record id", max_length=60)
+    action = ChoiceParam("Action", choices=lambda: _distinct(AuditEvent.action))
+    actor = TextParam("Who", max_length=254)
+    since = DateParam("From", validators=[NotAfter("until")])
+    until = DateParam("To")
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 @bp.get("/audit")
 @requires(Role.ADMIN)
 def list_events():
-    args = request.args
-    page, per_page = parse_page_args(args.get("page"), args.get("per_page"))
-    since = parse_iso_date(args.get("since"), "since")
-    until = parse_iso_date(args.get("until"), "until")
+    form = AuditFilterForm()
     statement = select(AuditEvent).order_by(AuditEvent.id.desc())
-    if entity_type := args.get("entity_type", "").strip():
-        statement = statement.where(AuditEvent.entity_type == entity_type)
-    if entity_id := args.get("entity_id", "").strip():
-        statement = statement.where(AuditEvent.entity_id == entity_id)
-    if action := args.get("action", "").strip():
-        statement = statement.where(AuditEvent.action == action)
-    if actor := args.get("actor", "").strip():
-        statement = statement.where(AuditEvent.actor_label.ilike(f"%{actor}%"))
-    if since:
-        statement = statement.where(
-            AuditEvent.occurred_at >= dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-        )
-    if until:
-        statement = statement.where(
-            AuditEvent.occurred_at
-            < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        )
-    events = paginate(statement, page, per_page)
-    entity_types = db.session.scalars(
-        select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)
-    ).all()
-    actions = db.session.scalars(
-        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    ).all()
-    return render_template(
-        "audit/list.html", events=events, entity_types=entity_types, actions=actions, args=args
-    )
+    if form.entity_type.data:
+        statement = statement.where(AuditEvent.entity_type == form.entity_type.data)
+    if form.entity_id.data:
+        statement = statement.where(AuditEvent.entity_id == form.entity_id.data)
+    if form.action.data:
+        statement = statement.where(AuditEvent.action == form.action.data)
+    if form.actor.data:
+        statement = statement.where(AuditEvent.actor_label.ilike(f"%{form.actor.data}%"))
+    if form.since.data:
+        statement = statement.where(AuditEvent.occurred_at >= _start_of(form.since.data))
+    if form.until.data:
+        next_day = form.until.data + dt.timedelta(days=1)
+        statement = statement.where(AuditEvent.occurred_at < _start_of(next_day))
+    events = paginate(statement, form.page.data, form.per_page.data)
+    return render_template("audit/list.html", events=events, form=form), 200 if form.valid else 400

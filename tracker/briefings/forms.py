@@ -1,4 +1,5 @@
-"""The briefing form. It checks shapes only; the coverage and date rules live in services."""
+"""The briefing form (shapes only; the coverage and date rules live in services) and the log's
+filters."""
 
 from __future__ import annotations
 
@@ -15,14 +16,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.briefings.models import BriefingKind
-from tracker.briefings.services import KIND_LABELS
+from tracker.briefings.services import briefings_query
+from tracker.enums import enum_choices
+from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm
+from tracker.registry.forms import StateParam
 
 
 class BriefingForm(FlaskForm):
     held_on = DateField("Date held", validators=[DataRequired(message="Give the date.")])
     kind = SelectField(
         "Kind",
-        choices=[SelectChoice(kind.value, KIND_LABELS[kind]) for kind in BriefingKind],
+        choices=enum_choices(BriefingKind),
         validators=[DataRequired()],
     )
     jurisdictions = TextAreaField(
@@ -66,3 +70,21 @@ class BriefingForm(FlaskForm):
         choices = [SelectChoice(s.postal, f"{s.name} ({s.postal})") for s in states]
         self.every_jurisdiction_in.choices = choices
         self.states.choices = choices
+
+
+class BriefingFilterForm(PagedFilterForm):
+    """The filters of /briefings and /api/v1/briefings."""
+
+    kind = ChoiceParam("Kind", choices=enum_choices(BriefingKind))
+    state = StateParam(description=None)
+    held_from = DateParam("Held from", name="from", validators=[NotAfter("held_to")])
+    held_to = DateParam("Held to", name="to")
+
+    def query_statement(self):
+        """The briefings these filters select, newest first."""
+        return briefings_query(
+            kind=self.kind.data,
+            state=self.state.data,
+            date_from=self.held_from.data,
+            date_to=self.held_to.data,
+        )

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Timestamped, Versioned
-from tracker.enums import enum_column_type
+from tracker.enums import LabelledEnum, enum_column_type
 
 
-class BriefingKind(enum.StrEnum):
-    SIB_MEETING = "sib_meeting"
-    LOCAL_BRIEFING = "local_briefing"
-    ADVANCE_NOTICE = "advance_notice"
-    COMMUNITY_MEETING = "community_meeting"
-    OTHER = "other"
+class BriefingKind(LabelledEnum):
+    SIB_MEETING = "sib_meeting", "SIB pre-activation meeting"
+    LOCAL_BRIEFING = "local_briefing", "Local law-enforcement briefing"
+    ADVANCE_NOTICE = "advance_notice", "Advance notice to state and local governments"
+    COMMUNITY_MEETING = "community_meeting", "Community or NGO meeting"
+    OTHER = "other", "Other"
 
 
 briefing_jurisdiction = Table(

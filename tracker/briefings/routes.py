@@ -1,11 +1,10 @@
-"""/briefings (the log and its form) and /readiness (upcoming activations, data quality)."""
+"""/briefings: the log of briefings, one briefing, and the form that logs or corrects it."""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,47 +15,15 @@ from sqlalchemy import select
 
 from tracker.access import Role, requires, user_has
 from tracker.briefings import services
-from tracker.briefings.forms import BriefingForm
-from tracker.briefings.models import BriefingKind
-from tracker.briefings.readiness import readiness_report, unbriefed_activations
-from tracker.dates import parse_iso_date, today
+from tracker.briefings.forms import BriefingFilterForm, BriefingForm
+from tracker.dates import today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
-from tracker.pagination import paginate, parse_page_args
-from tracker.registry.lookup import parse_jurisdiction_lines, resolve_states
+from tracker.pagination import paginate
+from tracker.registry.lookup import parse_jurisdiction_lines
 from tracker.registry.models import State
 
 bp = Blueprint("briefings", __name__)
-
-
-def _jurisdiction_endpoint() -> str | None:
-    """The endpoint serving /jurisdictions/<fips>, if that feature is installed."""
-    cache = current_app.extensions.setdefault("briefings_jurisdiction_endpoint", {})
-    if "endpoint" not in cache:
-        cache["endpoint"] = next(
-            (
-                rule.endpoint
-                for rule in current_app.url_map.iter_rules()
-                if rule.rule.startswith("/jurisdictions/<")
-                and rule.rule.count("/") == 2
-                and list(rule.arguments) == ["fips"]
-                and "GET" in (rule.methods or ())
-            ),
-            None,
-        )
-    return cache["endpoint"]
-
-
-@bp.app_template_global("jurisdiction_page_url")
-def jurisdiction_page_url(fips: str) -> str | None:
-    """The jurisdiction's page, or None while that feature is not installed."""
-    endpoint = _jurisdiction_endpoint()
-    return url_for(endpoint, fips=fips) if endpoint else None
-
-
-@bp.app_template_global("briefing_kind_label")
-def briefing_kind_label(kind) -> str:
-    return services.kind_label(kind)
 
 
 def _all_states() -> list[State]:
@@ -66,26 +33,11 @@ def _all_states() -> list[State]:
 @bp.get("/briefings")
 @requires(Role.VIEWER)
 def list_briefings():
-    args = request.args
-    page, per_page = parse_page_args(args.get("page"), args.get("per_page"))
-    kind = args.get("kind", "").strip() or None
-    if kind and kind not in {k.value for k in BriefingKind}:
-        raise DomainError(f"Unknown kind of briefing: {kind!r}.", field="kind")
-    statement = services.briefings_query(
-        kind=kind,
-        state=args.get("state", "").strip() or None,
-        date_from=parse_iso_date(args.get("from"), "from"),
-        date_to=parse_iso_date(args.get("to"), "to"),
-    )
-    briefings = paginate(statement, page, per_page)
+    form = BriefingFilterForm()
+    briefings = paginate(form.query_statement(), form.page.data, form.per_page.data)
     return render_template(
-        "briefings/list.html",
-        briefings=briefings,
-        states=_all_states(),
-        kinds=services.KIND_LABELS,
-        args=args,
-        can_edit=user_has(Role.EDITOR),
-    )
+        "briefings/list.html", briefings=briefings, form=form, can_edit=user_has(Role.EDITOR)
+    ), 200 if form.valid else 400
 
 
 def _save(form: BriefingForm, briefing_id: int | None):
@@ -165,34 +117,3 @@ def edit_briefing(briefing_id: int):
             flash("Briefing updated.", "success")
             return redirect(url_for("briefings.show_briefing", briefing_id=saved.id), code=303)
     return render_template("briefings/form.html", form=form, briefing=briefing), status
-
-
-def _as_of():
-    return parse_iso_date(request.args.get("as_of"), "as_of", default=today())
-
-
-@bp.get("/readiness")
-@requires(Role.VIEWER)
-def readiness():
-    state = request.args.get("state", "").strip().upper() or None
-    if state:
-        state = resolve_states([state], "state")[0].postal
-    report = readiness_report(_as_of(), state=state)
-    only_not_ready = request.args.get("show") == "not_ready"
-    return render_template(
-        "briefings/readiness.html",
-        report=report,
-        rows=report.not_ready if only_not_ready else report.rows,
-        only_not_ready=only_not_ready,
-        state=state,
-        states=_all_states(),
-    )
-
-
-@bp.get("/readiness/data-quality")
-@requires(Role.VIEWER)
-def data_quality():
-    as_of = _as_of()
-    return render_template(
-        "briefings/data_quality.html", as_of=as_of, rows=unbriefed_activations(as_of)
-    )

@@ -26,13 +26,6 @@ from tracker.extensions import db
 from tracker.registry.lookup import resolve_states
 from tracker.registry.models import Jurisdiction, State, StateKind
 
-KIND_LABELS = {
-    BriefingKind.SIB_MEETING: "SIB pre-activation meeting",
-    BriefingKind.LOCAL_BRIEFING: "Local law-enforcement briefing",
-    BriefingKind.ADVANCE_NOTICE: "Advance notice to state and local governments",
-    BriefingKind.COMMUNITY_MEETING: "Community or NGO meeting",
-    BriefingKind.OTHER: "Other",
-}
 STALE_MESSAGE = (
     "This briefing was changed by someone else since you opened it. Nothing was saved; "
     "reload the page to see their change and try again."
@@ -41,10 +34,6 @@ STALE_MESSAGE = (
 REACH_KINDS = (BriefingKind.LOCAL_BRIEFING, BriefingKind.ADVANCE_NOTICE)
 
 _TEXT_LIMITS = {"presenter": 200, "materials_version": 100}
-
-
-def kind_label(kind: BriefingKind | str) -> str:
-    return KIND_LABELS[BriefingKind(kind)]
 
 
 def jurisdiction_lines(briefing: Briefing) -> str:

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from tracker.dashboard.progress import ProgressPoint, Projection
 from tracker.formatting import long_date
+from tracker.status.headline import Headline
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
@@ -25,9 +26,10 @@ def _scale(value: float, low: float, high: float, out_low: float, out_high: floa
 
 
 def cumulative_chart(
-    points: Sequence[ProgressPoint], total: int, as_of: dt.date, projection: Projection
+    points: Sequence[ProgressPoint], headline: Headline, projection: Projection
 ) -> Markup:
     """An SVG line chart: activations to date (solid), the plan (dashed), the projection (dotted)."""
+    total, as_of = headline.total, headline.as_of
     if not points:
         return Markup("")
     first = points[0].month_end.toordinal()
@@ -48,7 +50,7 @@ def cumulative_chart(
         f'<svg class="progress-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         'aria-labelledby="progress-chart-title progress-chart-desc" xmlns="http://www.w3.org/2000/svg">',
         '<title id="progress-chart-title">Cumulative activations, actual against plan</title>',
-        f'<desc id="progress-chart-desc">{escape(_description(points, total, as_of, projection))}</desc>',
+        f'<desc id="progress-chart-desc">{escape(_description(points, headline, projection))}</desc>',
     ]
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         value = round(total * fraction)
@@ -65,10 +67,9 @@ def cumulative_chart(
     parts.append(f'<polyline class="line-plan" points="{plan}"/>')
     if actual:
         parts.append(f'<polyline class="line-actual" points="{actual}"/>')
-    activated_now = next((p.actual for p in reversed(points) if p.actual is not None), 0) or 0
     if projection.finish_on and projection.remaining:
         parts.append(
-            f'<polyline class="line-projection" points="{x(as_of)},{y(activated_now)} '
+            f'<polyline class="line-projection" points="{x(as_of)},{y(headline.activated)} '
             f'{x(projection.finish_on)},{y(total)}"/>'
         )
     parts.append(
@@ -80,13 +81,15 @@ def cumulative_chart(
 
 
 def _description(
-    points: Sequence[ProgressPoint], total: int, as_of: dt.date, projection: Projection
+    points: Sequence[ProgressPoint], headline: Headline, projection: Projection
 ) -> str:
-    activated = next((p.actual for p in reversed(points) if p.actual is not None), 0) or 0
     text = (
-        f"As of {long_date(as_of)}, {activated:,} of {total:,} county equivalents activated; "
-        f"the plan reaches {points[-1].planned:,} by {long_date(points[-1].month_end)}."
+        f"{headline.sentence}; the plan reaches {points[-1].planned:,} by "
+        f"{long_date(points[-1].month_end)}."
     )
     if projection.finish_on and projection.remaining:
-        text += f" At the pace of the last 90 days, all would be active by {long_date(projection.finish_on)}."
+        text += (
+            " At the pace of the last 90 days, all would be active by "
+            f"{long_date(projection.finish_on)}."
+        )
     return text

@@ -21,9 +21,9 @@ from tracker.dashboard.progress import (
     project_completion,
     rollout_progress,
 )
-from tracker.deferrals.log import LogFilters, LogRow, search_log
+from tracker.deferrals.log import LogFilters, LogRow, log_page
 from tracker.deferrals.services import open_request_counts
-from tracker.overview.figures import activated_places
+from tracker.status.headline import Headline, headline
 from tracker.status.rule import Status, cached_status_as_of, count_by_status
 
 DUE_WINDOWS = (30, 60, 90)
@@ -33,11 +33,9 @@ RECENT = 8
 @dataclass(frozen=True)
 class Dashboard:
     as_of: dt.date
-    total: int
+    headline: Headline
     counts: dict[Status, int]
     past_due: int
-    states_with_activation: int
-    territories_with_activation: int
     due: dict[int, int]
     progress: list[ProgressPoint]
     projection: Projection
@@ -53,23 +51,20 @@ def program_dashboard(as_of: dt.date) -> Dashboard:
     activations stand, what is due in 30/60/90 days, progress against the plan, the letters
     open, overdue and urgent, and how far the briefings reached."""
     rows = cached_status_as_of(as_of)
-    counts = count_by_status(rows)
-    states, territories = activated_places(rows)
     progress = rollout_progress(rows, as_of)
     projection = project_completion(rows, as_of)
+    summary = headline(rows, as_of)
     return Dashboard(
         as_of=as_of,
-        total=len(rows),
-        counts=counts,
+        headline=summary,
+        counts=count_by_status(rows),
         past_due=sum(1 for row in rows if row.past_due),
-        states_with_activation=states,
-        territories_with_activation=territories,
         due={days: due_within(rows, as_of, days) for days in DUE_WINDOWS},
         progress=progress,
         projection=projection,
-        chart=cumulative_chart(progress, len(rows), as_of, projection),
+        chart=cumulative_chart(progress, summary, projection),
         letters=open_request_counts(as_of),
         reach=briefing_reach(as_of),
-        recent_letters=search_log(LogFilters(as_of=as_of))[:RECENT],
+        recent_letters=log_page(LogFilters(as_of=as_of), 1, RECENT).items,
         recent_briefings=recent_briefings(RECENT, as_of),
     )

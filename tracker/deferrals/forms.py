@@ -16,13 +16,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.dates import today
 from tracker.deferrals.attachments import ACCEPTED_DESCRIPTION
-from tracker.deferrals.models import Resolution
-from tracker.deferrals.services import (
-    ADDRESSED_LABELS,
-    CHANNEL_LABELS,
-    KIND_LABELS,
-    RESOLUTION_LABELS,
-)
+from tracker.deferrals.models import AddressedTo, Channel, RequestKind, Resolution
+from tracker.enums import enum_choices
 
 ACCEPT = (
     ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.eml,.txt,application/pdf,image/*,message/rfc822,text/plain"
@@ -50,8 +45,7 @@ class NewDeferralForm(FlaskForm):
     )
     channel = SelectField(
         "Received by",
-        choices=[SelectChoice("", "Choose…")]
-        + [SelectChoice(c.value, label) for c, label in CHANNEL_LABELS.items()],
+        choices=[SelectChoice("", "Choose…")] + enum_choices(Channel),
         validators=[InputRequired("Choose how the letter arrived: e-mail, letter or fax.")],
     )
     sender_name = StringField(
@@ -65,14 +59,12 @@ class NewDeferralForm(FlaskForm):
     sender_agency = StringField("Sender agency", validators=[Optional(), Length(max=200)])
     addressed_to = SelectField(
         "Addressed to",
-        choices=[SelectChoice("", "Choose…")]
-        + [SelectChoice(a.value, label) for a, label in ADDRESSED_LABELS.items()],
+        choices=[SelectChoice("", "Choose…")] + enum_choices(AddressedTo),
         validators=[InputRequired("Choose who the letter is addressed to.")],
     )
     kind = SelectField(
         "What is asked",
-        choices=[SelectChoice("", "Choose…")]
-        + [SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],
+        choices=[SelectChoice("", "Choose…")] + enum_choices(RequestKind),
         validators=[InputRequired("Choose what the jurisdiction asks for.")],
     )
     requested_date = DateField(
@@ -100,11 +92,7 @@ class ResolveForm(StepForm):
     resolution = SelectField(
         "Resolution",
         choices=[SelectChoice("", "Choose…")]
-        + [
-            SelectChoice(r.value, label)
-            for r, label in RESOLUTION_LABELS.items()
-            if r is not Resolution.WITHDRAWN
-        ],
+        + enum_choices(r for r in Resolution if r is not Resolution.WITHDRAWN),
         validators=[InputRequired("Choose a resolution.")],
     )
     adjusted_to = DateField(

@@ -1,24 +1,28 @@
-"""The deferral log: filtering, sorting and paging the letters, with their clocks.
+"""The deferral log: its filters, sorting and paging, and each letter's clocks on the log's date.
 
-The page, the CSV/XLSX export and the staff API all read the log through `search_log`, so they
-agree on what a filter means.
+The page, the CSV/XLSX download and the staff API all read the log through LogFilterForm and
+`log_page` / `log_rows`, so they agree on what a filter means. The plain filters run in SQL; the
+workflow status, overdue and urgent are still judged in Python on `as_of`, in one place:
+`clock_filter`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from tracker.dates import parse_iso_date, today
+from tracker.dates import today
 from tracker.deferrals.clocks import Badges, badges_for
 from tracker.deferrals.models import Channel, DeferralRequest, DeferralStatus, RequestKind
-from tracker.errors import DomainError
+from tracker.enums import enum_choices
 from tracker.extensions import db
-from tracker.pagination import Page, parse_page_args
+from tracker.pagination import Page, paginate
+from tracker.params import ChoiceParam, DateParam, FlagParam, NotAfter, PagedFilterForm, TextParam
+from tracker.registry.forms import StateParam
 from tracker.registry.models import Jurisdiction, State
 
 SORTS = {
@@ -29,7 +33,7 @@ SORTS = {
     "sender": ("Sender", (func.lower(DeferralRequest.sender_name),)),
     "status": ("Status", (DeferralRequest.status, DeferralRequest.received_on.desc())),
 }
-STATUS_FILTERS = ("open", *(s.value for s in DeferralStatus))
+OPEN = "open"
 
 
 @dataclass(frozen=True)
@@ -49,46 +53,28 @@ class LogFilters:
     sort: str = "received_desc"
 
 
-def _choice(args: Mapping[str, str], name: str, allowed) -> str | None:
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    allowed = list(allowed)
-    if value not in allowed:
-        raise DomainError(f"{name} must be one of {', '.join(allowed)}; got {value!r}.", field=name)
-    return value
+class LogFilterForm(PagedFilterForm):
+    """The log's query parameters, for /deferrals, its downloads and /api/v1/deferrals."""
 
-
-def _flag(args: Mapping[str, str], name: str) -> bool:
-    return (args.get(name) or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def parse_filters(args: Mapping[str, str]) -> LogFilters:
-    """Read the log's query parameters; a bad value raises DomainError naming the parameter."""
-    state = (args.get("state") or "").strip().upper() or None
-    if state is not None:
-        column = State.fips if state.isdigit() else State.postal
-        postal = db.session.scalar(select(State.postal).where(column == state))
-        if postal is None:
-            raise DomainError(f"state must be a state postal code, got {state!r}.", field="state")
-        state = postal
-    received_from = parse_iso_date(args.get("received_from"), "received_from")
-    received_to = parse_iso_date(args.get("received_to"), "received_to")
-    if received_from and received_to and received_from > received_to:
-        raise DomainError("received_from must not be after received_to.", field="received_from")
-    return LogFilters(
-        as_of=parse_iso_date(args.get("as_of"), "as_of", default=today()),
-        status=_choice(args, "status", STATUS_FILTERS),
-        state=state,
-        channel=_choice(args, "channel", (c.value for c in Channel)),
-        kind=_choice(args, "kind", (k.value for k in RequestKind)),
-        received_from=received_from,
-        received_to=received_to,
-        overdue=_flag(args, "overdue"),
-        urgent=_flag(args, "urgent"),
-        q=(args.get("q") or "").strip() or None,
-        sort=_choice(args, "sort", SORTS) or "received_desc",
+    q = TextParam("Search sender or jurisdiction")
+    status = ChoiceParam("Status", choices=[(OPEN, "Open"), *enum_choices(DeferralStatus)])
+    state = StateParam()
+    channel = ChoiceParam("Channel", choices=enum_choices(Channel))
+    kind = ChoiceParam("Request", choices=enum_choices(RequestKind))
+    received_from = DateParam("Received from", validators=[NotAfter("received_to")])
+    received_to = DateParam("Received to")
+    as_of = DateParam("As of", default=today)
+    sort = ChoiceParam(
+        "Sort",
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        default="received_desc",
+        any_label=None,
     )
+    overdue = FlagParam("Overdue only")
+    urgent = FlagParam("Urgent only")
+
+    def log_filters(self) -> LogFilters:
+        return LogFilters(**{name: self[name].data for name in LogFilters.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -97,13 +83,8 @@ class LogRow:
     badges: Badges
 
 
-def search_log(filters: LogFilters) -> list[LogRow]:
-    """Every letter matching the filters, sorted, with its badges on `filters.as_of`.
-
-    Only letters received on or before `as_of` are in the log for that day. Plain filters run
-    in SQL; the workflow status, overdue and urgent are judged on `as_of` from the step dates
-    (one extra plan query for all rows).
-    """
+def log_statement(filters: LogFilters) -> Select:
+    """The letters received by `as_of` that the plain filters select, in the asked order."""
     statement = (
         select(DeferralRequest)
         .join(Jurisdiction, Jurisdiction.fips == DeferralRequest.jurisdiction_fips)
@@ -133,26 +114,42 @@ def search_log(filters: LogFilters) -> list[LogRow]:
                 Jurisdiction.fips == filters.q,
             )
         )
-    statement = statement.order_by(*SORTS[filters.sort][1], DeferralRequest.id.desc())
-    requests = list(db.session.scalars(statement))
-    badges = badges_for(requests, filters.as_of)
-    rows = []
-    for request in requests:
-        badge = badges[request.id]
-        if filters.status == "open" and not badge.open:
-            continue
-        if filters.status not in (None, "open") and badge.status != filters.status:
-            continue
-        if filters.overdue and not badge.overdue:
-            continue
-        if filters.urgent and not badge.urgent:
-            continue
-        rows.append(LogRow(request, badge))
-    return rows
+    return statement.order_by(*SORTS[filters.sort][1], DeferralRequest.id.desc())
 
 
-def page_of(rows: list, page_arg: str | None, per_page_arg: str | None) -> Page:
-    """One page of already-filtered rows, in the shared Page shape."""
-    page, per_page = parse_page_args(page_arg, per_page_arg)
-    start = (page - 1) * per_page
-    return Page(items=rows[start : start + per_page], page=page, per_page=per_page, total=len(rows))
+def clock_filter(filters: LogFilters) -> Callable[[list], list] | None:
+    """The filters judged in Python on `as_of` from each letter's step dates: workflow status
+    (or open), overdue, urgent. None when none is asked for, so the log pages in SQL."""
+    if filters.status is None and not filters.overdue and not filters.urgent:
+        return None
+
+    def keep(requests: list[DeferralRequest]) -> list[DeferralRequest]:
+        badges = badges_for(requests, filters.as_of)
+        return [
+            request
+            for request in requests
+            if (filters.status != OPEN or badges[request.id].open)
+            and (filters.status in (None, OPEN) or badges[request.id].status == filters.status)
+            and (not filters.overdue or badges[request.id].overdue)
+            and (not filters.urgent or badges[request.id].urgent)
+        ]
+
+    return keep
+
+
+def _with_badges(requests: list[DeferralRequest], as_of: dt.date) -> list[LogRow]:
+    badges = badges_for(requests, as_of)
+    return [LogRow(request, badges[request.id]) for request in requests]
+
+
+def log_page(filters: LogFilters, page: int, per_page: int) -> Page:
+    """One page of the log (LogRow items), with each letter's badges on `as_of`."""
+    found = paginate(log_statement(filters), page, per_page, narrow=clock_filter(filters))
+    return replace(found, items=_with_badges(found.items, filters.as_of))
+
+
+def log_rows(filters: LogFilters) -> list[LogRow]:
+    """Every letter of the log (for a download), with its badges on `as_of`."""
+    requests = list(db.session.scalars(log_statement(filters)))
+    keep = clock_filter(filters)
+    return _with_badges(keep(requests) if keep else requests, filters.as_of)

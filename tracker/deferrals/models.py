@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import (
     Boolean,
@@ -23,40 +22,40 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.db import Base, Timestamped, Versioned, utcnow
-from tracker.enums import enum_column_type
+from tracker.enums import LabelledEnum, enum_column_type
 
 
-class Channel(enum.StrEnum):
-    EMAIL = "email"
-    LETTER = "letter"
-    FAX = "fax"
+class Channel(LabelledEnum):
+    EMAIL = "email", "E-mail"
+    LETTER = "letter", "Letter"
+    FAX = "fax", "Fax"
 
 
-class AddressedTo(enum.StrEnum):
-    SIB = "sib"
-    OFFICE = "office"
-    BOTH = "both"
+class AddressedTo(LabelledEnum):
+    SIB = "sib", "State identification bureau"
+    OFFICE = "office", "Program office"
+    BOTH = "both", "Both"
 
 
-class RequestKind(enum.StrEnum):
-    DEFER = "defer"
-    NOT_ACTIVATE = "not_activate"
-    NOT_RECEIVE_RESULTS = "not_receive_results"
+class RequestKind(LabelledEnum):
+    DEFER = "defer", "Defer activation to a date"
+    NOT_ACTIVATE = "not_activate", "Not activate at all"
+    NOT_RECEIVE_RESULTS = "not_receive_results", "Not receive identification results"
 
 
-class DeferralStatus(enum.StrEnum):
-    RECEIVED = "received"
-    MEETING_REQUESTED = "meeting_requested"
-    MEETING_HELD = "meeting_held"
-    RESOLVED = "resolved"
-    WITHDRAWN = "withdrawn"
+class DeferralStatus(LabelledEnum):
+    RECEIVED = "received", "Received"
+    MEETING_REQUESTED = "meeting_requested", "Meeting requested"
+    MEETING_HELD = "meeting_held", "Meeting held"
+    RESOLVED = "resolved", "Resolved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class Resolution(enum.StrEnum):
-    DATE_ADJUSTED = "date_adjusted"
-    REMOVED_FROM_PLAN = "removed_from_plan"
-    PROCEEDS_AS_SCHEDULED = "proceeds_as_scheduled"
-    WITHDRAWN = "withdrawn"
+class Resolution(LabelledEnum):
+    DATE_ADJUSTED = "date_adjusted", "Date adjusted"
+    REMOVED_FROM_PLAN = "removed_from_plan", "Removed from plan"
+    PROCEEDS_AS_SCHEDULED = "proceeds_as_scheduled", "Proceeds as scheduled"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class DeferralRequest(Versioned, Timestamped, Base):

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from tracker.audit.models import AuditEvent
-from tracker.deferrals.labels import KIND_LABELS, RESOLUTION_LABELS
 from tracker.deferrals.models import DeferralRequest, Resolution, open_on
 from tracker.errors import Conflict, NotFound
 from tracker.extensions import db
@@ -46,7 +45,7 @@ def requests_for_jurisdiction(fips: str) -> list[DeferralRequest]:
 def timeline_steps(request: DeferralRequest) -> list[tuple[dt.date, str]]:
     """The dated steps of one request, in order: (date, what happened)."""
     steps = [
-        (request.letter_date, f"Letter #{request.id} dated ({KIND_LABELS[request.kind]})"),
+        (request.letter_date, f"Letter #{request.id} dated ({request.kind.label})"),
         (request.received_on, f"Letter #{request.id} received by {request.channel.value}"),
     ]
     if request.meeting_requested_on:
@@ -54,7 +53,7 @@ def timeline_steps(request: DeferralRequest) -> list[tuple[dt.date, str]]:
     if request.meeting_held_on:
         steps.append((request.meeting_held_on, f"Meeting held on letter #{request.id}"))
     if request.resolved_on and request.resolution:
-        text = RESOLUTION_LABELS[request.resolution]
+        text = request.resolution.label
         if request.resolution is Resolution.DATE_ADJUSTED and request.adjusted_to:
             text += f" to {request.adjusted_to.isoformat()}"
         steps.append((request.resolved_on, f"Letter #{request.id} closed: {text}"))

@@ -22,9 +22,8 @@ from sqlalchemy.orm import selectinload
 
 from tracker.access import Role, requires, user_has
 from tracker.deferrals import services
-from tracker.deferrals.attachments import Upload, content_disposition, format_size
+from tracker.deferrals.attachments import Upload, content_disposition
 from tracker.deferrals.clocks import badges_for, open_request_counts
-from tracker.deferrals.export import log_table, write_csv, write_xlsx
 from tracker.deferrals.forms import (
     AttachmentForm,
     NewDeferralForm,
@@ -33,27 +32,13 @@ from tracker.deferrals.forms import (
     StepForm,
     parse_version,
 )
-from tracker.deferrals.log import SORTS, STATUS_FILTERS, page_of, parse_filters, search_log
-from tracker.deferrals.models import Channel, DeferralRequest, RequestKind
+from tracker.deferrals.log import LogFilterForm, log_page
+from tracker.deferrals.models import DeferralRequest
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.registry import lookup
-from tracker.registry.models import State
 
 bp = Blueprint("deferrals", __name__)
-
-LABELS = {
-    "status": services.STATUS_LABELS,
-    "resolution": services.RESOLUTION_LABELS,
-    "kind": services.KIND_LABELS,
-    "channel": services.CHANNEL_LABELS,
-    "addressed_to": services.ADDRESSED_LABELS,
-}
-
-
-@bp.app_template_filter("filesize")
-def _filesize(size: int) -> str:
-    return format_size(size)
 
 
 def _uploads(files) -> list[Upload]:
@@ -66,56 +51,16 @@ def _uploads(files) -> list[Upload]:
 @bp.get("/deferrals")
 @requires(Role.VIEWER)
 def list_deferrals():
-    filters = parse_filters(request.args)
-    rows = search_log(filters)
-    page = page_of(rows, request.args.get("page"), request.args.get("per_page"))
-    states = db.session.scalars(select(State.postal).order_by(State.postal)).all()
+    form = LogFilterForm()
+    filters = form.log_filters()
     return render_template(
         "deferrals/list.html",
-        page=page,
-        filters=filters,
+        page=log_page(filters, form.page.data, form.per_page.data),
+        form=form,
+        as_of=filters.as_of,
         counts=open_request_counts(filters.as_of),
-        states=states,
-        status_filters=STATUS_FILTERS,
-        sorts={key: label for key, (label, _) in SORTS.items()},
-        channels=list(Channel),
-        kinds=list(RequestKind),
-        labels=LABELS,
-        args=request.args,
         can_edit=user_has(Role.EDITOR),
-    )
-
-
-def _export_rows():
-    filters = parse_filters(request.args)
-    return log_table(search_log(filters), filters.as_of), filters
-
-
-@bp.get("/deferrals/export.csv")
-@requires(Role.VIEWER)
-def export_csv():
-    (headers, rows), filters = _export_rows()
-    response = Response(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = content_disposition(
-        f"deferral-letters-{filters.as_of.isoformat()}.csv"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.get("/deferrals/export.xlsx")
-@requires(Role.VIEWER)
-def export_xlsx():
-    (headers, rows), filters = _export_rows()
-    response = Response(
-        write_xlsx(headers, rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response.headers["Content-Disposition"] = content_disposition(
-        f"deferral-letters-{filters.as_of.isoformat()}.xlsx"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    ), 200 if form.valid else 400
 
 
 @bp.get("/deferrals/jurisdiction-options")
@@ -214,7 +159,6 @@ def _render_detail(letter: DeferralRequest, status: int = 200, problem: str | No
         history=services.history(letter),
         timeline=services.timeline_steps(letter),
         plan_changes=plan_changes,
-        labels=LABELS,
         problem=problem,
     ), status
 
@@ -274,7 +218,7 @@ def resolve_deferral(request_id: int):
                 field[exc.field].errors.append(exc.message)
             return _render_detail(_load(request_id), exc.status_code, exc.message, resolve=form)
         db.session.commit()
-        label = services.RESOLUTION_LABELS[letter.resolution]
+        label = letter.resolution.label
         flash(f"Request #{request_id} resolved: {label}.", "success")
         return redirect(url_for("deferrals.show_deferral", request_id=request_id), 303)
     return _render_detail(letter, 400, "Check the resolution form and try again.", resolve=form)

@@ -27,15 +27,6 @@ from tracker.deferrals.attachments import CheckedUpload, Upload, check_upload
 
 # The public surface other features call (dashboard, jurisdiction page, API) is re-exported here.
 from tracker.deferrals.clocks import badges_for, open_request_counts  # noqa: F401
-from tracker.deferrals.labels import (  # noqa: F401
-    ADDRESSED_LABELS,
-    CHANNEL_LABELS,
-    CLOSED_STATUSES,
-    KIND_LABELS,
-    OPEN_STATUSES,
-    RESOLUTION_LABELS,
-    STATUS_LABELS,
-)
 from tracker.deferrals.models import (
     AddressedTo,
     Attachment,
@@ -365,7 +356,7 @@ def _check_step(request: DeferralRequest, step: str, expected_version: int | Non
         legal = ", ".join(STEP_LABELS[s] for s in TRANSITIONS[request.status]) or "none (closed)"
         raise DomainError(
             f"Cannot {STEP_LABELS[step]}: deferral request #{request.id} is "
-            f"{STATUS_LABELS[request.status].lower()}. Possible next steps: {legal}.",
+            f"{request.status.label.lower()}. Possible next steps: {legal}.",
             field="status",
         )
 

@@ -6,15 +6,16 @@ import sys
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from tracker.audit.services import set_command_actor
-from tracker.dates import parse_iso_date, today
 from tracker.errors import DomainError
-from tracker.exports.services import record_export, render_export
+from tracker.exports.forms import ListFilterForm
+from tracker.exports.services import commit_export_record, render_export
 from tracker.exports.writers import FORMAT_NAMES
-from tracker.extensions import db
-from tracker.registry.models import State
+
+# The query parameter each option fills, for naming the option in a refusal.
+OPTION_NAMES = {"as_of": "--as-of", "state": "--state", "from": "--from", "to": "--to"}
 
 
 @click.command("export")
@@ -44,21 +45,16 @@ def export_command(
 ):
     """Export the activated (or planned) list as of a date; logged as a CLI export."""
     set_command_actor("cli: tracker export")
+    options = {"as_of": as_of, "state": state, "from": date_from, "to": date_to}
+    form = ListFilterForm(list_name, MultiDict({k: v for k, v in options.items() if v}))
     try:
-        day = parse_iso_date(as_of, "--as-of", default=today())
-        postal = _state(state)
-        start = parse_iso_date(date_from, "--from")
-        end = parse_iso_date(date_to, "--to")
-        if start and end and start > end:
-            raise DomainError("--from must be on or before --to.")
+        form.checked()
     except DomainError as exc:
-        raise click.BadParameter(exc.message) from exc
-    rendered = render_export(list_name, fmt, day, state=postal, date_from=start, date_to=end)
-    db.session.rollback()  # the log is written in a transaction of its own: see record_export
-    record_export(
-        list_name, fmt, day, rendered.filters, rendered.row_count, channel="cli", user_id=None
+        raise click.BadParameter(exc.message, param_hint=OPTION_NAMES[exc.field]) from exc
+    rendered = render_export(list_name, fmt, **form.list_filters())
+    commit_export_record(
+        list_name, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="cli"
     )
-    db.session.commit()
     if output:
         with open(output, "wb") as handle:
             handle.write(rendered.content)
@@ -66,14 +62,3 @@ def export_command(
     else:
         sys.stdout.buffer.write(rendered.content)
         sys.stdout.buffer.flush()
-
-
-def _state(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = value.strip().upper()
-    column = State.fips if value.isdigit() else State.postal
-    postal = db.session.scalar(select(State.postal).where(column == value))
-    if postal is None:
-        raise DomainError(f"--state must be a state postal code or FIPS code, got {value!r}.")
-    return postal

@@ -1,4 +1,4 @@
-"""The release form: it validates; publish_release() writes."""
+"""The release form (it validates; publish_release() writes) and the public lists' filters."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.dates import today
+from tracker.exports.sources import DATE_WORDS, SORTS
+from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm
+from tracker.registry.forms import StateParam
 
 
 class ReleaseForm(FlaskForm):
@@ -22,8 +25,29 @@ class ReleaseForm(FlaskForm):
         description="Optional; shown publicly with the release.",
     )
 
-    def validate_as_of(self, field) -> None:
-        if field.data and field.data > today():
-            from wtforms.validators import ValidationError
 
-            raise ValidationError("A release cannot be as of a future date.")
+class ListFilterForm(PagedFilterForm):
+    """/activated and /planned, their downloads, /api/v1/activations and `tracker export`:
+    as_of, state, and a range on the list's date (activated on, or scheduled for)."""
+
+    as_of = DateParam("As of", default=today)
+    state = StateParam(any_label="All states and territories")
+    date_from = DateParam("From", name="from", validators=[NotAfter("date_to")])
+    date_to = DateParam("To", name="to")
+    sort = ChoiceParam(
+        "Sort within each state", choices=list(SORTS.items()), default="fips", any_label=None
+    )
+
+    def __init__(self, list_name: str = "activated", args=None, **kwargs) -> None:
+        super().__init__(args, **kwargs)
+        self.date_from.label.text = f"{DATE_WORDS[list_name]} from"
+        self.date_to.label.text = f"{DATE_WORDS[list_name]} to"
+
+    def list_filters(self) -> dict:
+        """The keyword arguments of the list sources and build_export()."""
+        return {
+            "as_of": self.as_of.data,
+            "state": self.state.data,
+            "date_from": self.date_from.data,
+            "date_to": self.date_to.data,
+        }

@@ -1,93 +1,57 @@
-"""Public lists (/activated, /planned), their exports, numbered releases and the export log."""
+"""Public lists (/activated, /planned), every download (the lists, the letter log, releases),
+numbered releases and the export log."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from tracker.access import Role, requires, user_has
-from tracker.api.params import state_param
-from tracker.dates import parse_iso_date, today
+from tracker.deferrals.log import LogFilterForm, log_rows
 from tracker.errors import DomainError
 from tracker.exports import releases
-from tracker.exports.forms import ReleaseForm
+from tracker.exports.forms import ListFilterForm, ReleaseForm
 from tracker.exports.models import ExportRecord, Release
-from tracker.exports.services import actor_id, list_title, record_export, render_export
-from tracker.exports.sources import DATE_INDEX, group_by_state, list_rows
+from tracker.exports.services import (
+    CHANNELS,
+    RenderedExport,
+    commit_export_record,
+    list_title,
+    render_export,
+    write_table,
+)
+from tracker.exports.sources import (
+    LETTER_LOG,
+    group_by_state,
+    letter_log_table,
+    list_rows,
+    list_summary,
+)
 from tracker.exports.writers import FORMAT_NAMES
 from tracker.extensions import db
-from tracker.pagination import paginate, parse_page_args
-from tracker.registry.models import State
+from tracker.pagination import paginate
+from tracker.params import ChoiceParam, PagedFilterForm
 
 bp = Blueprint("exports", __name__)
 
-SORTS = {
-    "fips": "FIPS code",
-    "name": "Jurisdiction name",
-    "date": "Date, earliest first",
-    "-date": "Date, latest first",
-}
 LIST_ENDPOINTS = {"activated": "exports.activated_list", "planned": "exports.planned_list"}
 
 
-def _list_params() -> dict:
-    """as_of, state, from, to from the query string; a bad value is a 400 naming it."""
-    as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
-    date_from = parse_iso_date(request.args.get("from"), "from")
-    date_to = parse_iso_date(request.args.get("to"), "to")
-    if date_from and date_to and date_from > date_to:
-        raise DomainError("from must be on or before to.", field="from")
-    return {"as_of": as_of, "state": state_param(), "date_from": date_from, "date_to": date_to}
-
-
-def _query_args(params: dict) -> dict[str, str]:
-    """The parameters as they appear in links (only those given)."""
-    args = {"as_of": params["as_of"].isoformat()}
-    if params["state"]:
-        args["state"] = params["state"]
-    if params["date_from"]:
-        args["from"] = params["date_from"].isoformat()
-    if params["date_to"]:
-        args["to"] = params["date_to"].isoformat()
-    return args
-
-
-def _sort_key(sort: str, date_index: int):
-    if sort == "name":
-        return lambda row: (row[3].casefold(), row[2])
-    if sort in ("date", "-date"):
-        return lambda row: (row[date_index] or dt.date.max, row[2])
-    return lambda row: row[2]
-
-
 def _render_list(list_name: str):
-    params = _list_params()
-    sort = request.args.get("sort") or "fips"
-    if sort not in SORTS:
-        raise DomainError(f"sort must be one of {', '.join(SORTS)}; got {sort!r}.", field="sort")
-    columns, rows = list_rows(list_name, **params)
-    groups = group_by_state(rows)
-    for group in groups:
-        group.rows.sort(key=_sort_key(sort, DATE_INDEX[list_name]), reverse=sort == "-date")
-    states = db.session.execute(select(State.postal, State.name).order_by(State.name)).all()
-    query = _query_args(params)
+    form = ListFilterForm(list_name)
+    columns, rows = list_rows(list_name, **form.list_filters())
     return render_template(
         "exports/list.html",
         list_name=list_name,
-        title=list_title(list_name, params["as_of"]),
-        params=params,
-        query=query,
-        sort=sort,
-        sorts=SORTS,
+        title=list_title(list_name, form.as_of.data),
+        form=form,
         columns=columns,
-        groups=groups,
+        groups=group_by_state(rows, form.sort.data),
         total=len(rows),
-        states=states,
+        summary=list_summary(list_name, rows, form.as_of.data, form.state.data),
         formats=FORMAT_NAMES,
         endpoint=LIST_ENDPOINTS[list_name],
-    )
+    ), 200 if form.valid else 400
 
 
 @bp.get("/activated")
@@ -100,30 +64,37 @@ def planned_list():
     return _render_list("planned")
 
 
-def _attachment(content: bytes, media_type: str, filename: str) -> Response:
-    response = Response(content, content_type=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _download(rendered: RenderedExport, **headers) -> Response:
+    response = Response(rendered.content, content_type=rendered.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.update(headers)
     return response
 
 
 @bp.get("/exports/<any(activated, planned):list_name>.<any(csv, xlsx, pdf, json, geojson):fmt>")
 def export_list(list_name: str, fmt: str):
-    params = _list_params()
-    rendered = render_export(list_name, fmt, **params)
-    user_id = actor_id()
-    db.session.rollback()  # the log is written in a transaction of its own: see record_export
-    record_export(
-        list_name,
-        fmt,
-        rendered.as_of,
-        rendered.filters,
-        rendered.row_count,
-        channel="web",
-        user_id=user_id,
+    form = ListFilterForm(list_name).checked()
+    rendered = render_export(list_name, fmt, **form.list_filters())
+    commit_export_record(
+        list_name, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="web"
     )
-    db.session.commit()
-    return _attachment(rendered.content, rendered.media_type, rendered.filename)
+    return _download(rendered)
+
+
+@bp.get("/deferrals/export.<any(csv, xlsx):fmt>")
+@requires(Role.VIEWER)
+def export_letter_log(fmt: str):
+    """The deferral log as filtered on its page (staff only, never cached by anyone)."""
+    form = LogFilterForm().checked()
+    filters = form.log_filters()
+    columns, rows = letter_log_table(log_rows(filters), filters.as_of)
+    given = form.query(without=("page", "per_page", "as_of"))
+    rendered = write_table(LETTER_LOG, fmt, filters.as_of, columns, rows, given)
+    commit_export_record(
+        LETTER_LOG, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="web"
+    )
+    return _download(rendered, **{"Cache-Control": "private, no-store"})
 
 
 # --- releases -------------------------------------------------------------------------------
@@ -181,20 +152,17 @@ def download_release(number: int, fmt: str):
         stored.filename,
         stored.sha256,
     )
-    as_of, row_count = release.as_of, release.row_count
-    user_id = actor_id()
-    db.session.rollback()  # the log is written in a transaction of its own: see record_export
-    record_export(
+    commit_export_record(
         f"release {number}",
         fmt,
-        as_of,
+        release.as_of,
         {"release": number},
-        row_count,
+        release.row_count,
         channel="web",
-        user_id=user_id,
     )
-    db.session.commit()
-    response = _attachment(content, media_type, filename)
+    response = Response(content, content_type=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
     # A release never changes: its files may be cached for good.
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["ETag"] = f'"{sha256}"'
@@ -204,13 +172,17 @@ def download_release(number: int, fmt: str):
 # --- provenance -------------------------------------------------------------------------------
 
 
+class ExportLogFilterForm(PagedFilterForm):
+    channel = ChoiceParam("Channel", choices=CHANNELS)
+
+
 @bp.get("/exports/log")
 @requires(Role.ADMIN)
 def export_log():
-    page, per_page = parse_page_args(request.args.get("page"), request.args.get("per_page"))
+    form = ExportLogFilterForm()
     statement = select(ExportRecord).order_by(ExportRecord.id.desc())
-    channel = request.args.get("channel", "").strip()
-    if channel:
-        statement = statement.where(ExportRecord.channel == channel)
-    records = paginate(statement, page, per_page)
-    return render_template("exports/log.html", records=records, channel=channel)
+    if form.channel.data:
+        statement = statement.where(ExportRecord.channel == form.channel.data)
+    records = paginate(statement, form.page.data, form.per_page.data)
+    status = 200 if form.valid else 400
+    return render_template("exports/log.html", records=records, form=form), status

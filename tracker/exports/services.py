@@ -8,6 +8,7 @@ dictionary lookup. Provenance is kept for every file served, from the web, the A
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert
@@ -17,7 +18,7 @@ from tracker.cache import cached
 from tracker.db import utcnow
 from tracker.exports.models import ExportRecord
 from tracker.exports.sources import LIST_TITLES, list_rows
-from tracker.exports.table import ExportMeta
+from tracker.exports.table import Column, ExportMeta, Row
 from tracker.exports.writers import filename, get_format
 from tracker.extensions import db
 from tracker.formatting import long_date
@@ -62,9 +63,24 @@ def build_export(
     date_to: dt.date | None = None,
     generated_at: dt.datetime | None = None,
 ) -> RenderedExport:
-    """The file for one list, format, date and filters, written now (no cache)."""
+    """The file for one public list, format, date and filters, written now (no cache)."""
     columns, rows = list_rows(list_name, as_of, state=state, date_from=date_from, date_to=date_to)
     filters = list_filters(state, date_from, date_to)
+    return write_table(list_name, fmt, as_of, columns, rows, filters, generated_at=generated_at)
+
+
+def write_table(
+    list_name: str,
+    fmt: str,
+    as_of: dt.date,
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    filters: dict[str, str],
+    *,
+    generated_at: dt.datetime | None = None,
+) -> RenderedExport:
+    """Any table source written in one format: the file, its name and what provenance records.
+    Every writer neutralises formula-like cells."""
     meta = ExportMeta(
         list_name=list_name,
         title=list_title(list_name, as_of),
@@ -106,14 +122,7 @@ def render_export(
     )
 
 
-def actor_id() -> int | None:
-    """The signed-in user's id, or None (anonymous, or a command). Read it before ending the
-    request's reading transaction: afterwards the user object would reload from the database."""
-    actor = current_actor()
-    return actor.id if actor is not None else None
-
-
-def record_export(
+def commit_export_record(
     list_name: str,
     fmt: str,
     as_of: dt.date,
@@ -121,22 +130,26 @@ def record_export(
     row_count: int,
     *,
     channel: str,
-    user_id: int | None,
 ) -> None:
-    """Add a provenance row to the caller's transaction: what was served, for which date and
-    filters, how many rows, to whom (`user_id` None: anonymous) and through which channel.
+    """Record what was just served (provenance) in a transaction of its own, and commit it: what
+    was served, for which date and filters, how many rows, to whom (the signed-in user, or
+    anonymous) and through which channel. Web, API and CLI downloads all end with this call.
+
+    The caller has only read. Its reading transaction ends here (the actor's id is read first:
+    afterwards the user object would reload from the database) so the INSERT opens a fresh one:
+    on SQLite in WAL mode, a transaction that has read and then writes after another process
+    committed fails at once with "database is locked" instead of waiting, which concurrent
+    downloads would hit.
 
     Written as a plain INSERT rather than through the ORM unit of work: an ORM flush marks the
     session as holding writes, which would bypass and then invalidate the computed-results cache
     on every download, and a download log is not data any computed figure depends on.
-
-    Callers end their reading transaction first (the view rolls back, having written nothing)
-    so the INSERT opens a fresh one: on SQLite in WAL mode, a transaction that has read and then
-    writes after another process committed fails at once with "database is locked" instead of
-    waiting, which concurrent downloads would hit.
     """
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {CHANNELS}")
+    actor = current_actor()
+    user_id = actor.id if actor is not None else None
+    db.session.rollback()
     db.session.execute(
         insert(ExportRecord).values(
             occurred_at=utcnow(),
@@ -149,3 +162,4 @@ def record_export(
             channel=channel,
         )
     )
+    db.session.commit()

@@ -1,17 +1,20 @@
-"""The two public lists as tables: (columns, rows) taken from the "as of" rule.
+"""Every download as a table: (columns, rows), for the writers to turn into files.
 
-Both read cached_status_as_of(public=True), the same call behind the map and the summary, so a
-list, its exports and the map cannot disagree. Rows come in FIPS order, which groups them by
-state (state FIPS codes run alphabetically by state name, territories last).
+The two public lists read cached_status_as_of(public=True), the same call behind the map and the
+summary, so a list, its exports and the map cannot disagree. Rows come in FIPS order, which
+groups them by state (state FIPS codes run alphabetically by state name, territories last).
+The letter log (staff only) is the log as filtered on its page, as it stood on its date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tracker.deferrals.log import LogRow
 from tracker.exports.table import Column, Row
+from tracker.formatting import long_date, noun, plural
 from tracker.status.rule import Status, cached_status_as_of
 
 ACTIVATED_COLUMNS = (
@@ -29,10 +32,46 @@ PLANNED_COLUMNS = (
     Column("scheduled_on", "Scheduled on", "date"),
     Column("past_due", "Past due", "bool"),
 )
-LISTS = ("activated", "planned")
-LIST_TITLES = {"activated": "Activated jurisdictions", "planned": "Planned activations"}
-# Index of the date column in each list's rows (for filters, sorting and totals).
-DATE_INDEX = {"activated": 4, "planned": 4}
+LETTER_LOG_COLUMNS = (
+    Column("id", "Letter"),
+    Column("jurisdiction_fips", "FIPS"),
+    Column("jurisdiction", "Jurisdiction"),
+    Column("state", "State"),
+    Column("letter_date", "Letter date", "date"),
+    Column("received_on", "Received on", "date"),
+    Column("channel", "Received by"),
+    Column("sender_name", "Sender"),
+    Column("sender_title", "Sender title"),
+    Column("sender_agency", "Sender agency"),
+    Column("addressed_to", "Addressed to"),
+    Column("request", "Request"),
+    Column("requested_date", "Requested date", "date"),
+    Column("status", "Status"),
+    Column("meeting_requested_on", "Meeting requested on", "date"),
+    Column("meeting_held_on", "Meeting held on", "date"),
+    Column("resolution", "Resolution"),
+    Column("resolved_on", "Resolved on", "date"),
+    Column("adjusted_to", "Adjusted to", "date"),
+    Column("overdue", "Overdue", "bool"),
+    Column("urgent", "Urgent", "bool"),
+    Column("attachments", "Attachments"),
+)
+LETTER_LOG = "deferral-letters"
+LIST_TITLES = {
+    "activated": "Activated jurisdictions",
+    "planned": "Planned activations",
+    LETTER_LOG: "Deferral letters",
+}
+# How each public list's date reads in filters and headings.
+DATE_WORDS = {"activated": "Activated", "planned": "Scheduled"}
+# How a public list may be sorted within each state.
+SORTS = {
+    "fips": "FIPS code",
+    "name": "Jurisdiction name",
+    "date": "Date, earliest first",
+    "-date": "Date, latest first",
+}
+_DATE = 4  # the date column of both public lists
 
 
 def _in_range(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> bool:
@@ -104,12 +143,75 @@ class StateGroup:
         return len(self.rows)
 
 
-def group_by_state(rows: Sequence[Row]) -> list[StateGroup]:
-    """Consecutive rows of one state, in the order given (rows start with postal, name)."""
+def list_summary(list_name: str, rows: Sequence[Row], as_of: dt.date, state: str | None) -> str:
+    """What follows the count in a list's lead: "jurisdictions activated in 3 states and
+    territories as of 30 September 2010 (filtered to AZ)."."""
+    what = "activated" if list_name == "activated" else "planned for activation"
+    places = plural(len({row[0] for row in rows}), "state or territory", "states and territories")
+    filtered = f" (filtered to {state})" if state else ""
+    return (
+        f"{noun(len(rows), 'jurisdiction')} {what} in {places} as of {long_date(as_of)}{filtered}."
+    )
+
+
+def group_by_state(rows: Sequence[Row], sort: str = "fips") -> list[StateGroup]:
+    """Rows grouped by state, in the order the states first appear (rows start with postal,
+    name), each group sorted by `sort` (one of SORTS; undated rows last)."""
     groups: dict[str, StateGroup] = {}
     for row in rows:
         group = groups.get(row[0])
         if group is None:
             group = groups[row[0]] = StateGroup(row[0], row[1], [])
         group.rows.append(row)
+    if sort != "fips":
+        for group in groups.values():
+            group.rows.sort(key=_SORT_KEYS[sort], reverse=sort == "-date")
     return list(groups.values())
+
+
+_SORT_KEYS = {
+    "name": lambda row: (row[3].casefold(), row[2]),
+    "date": lambda row: (row[_DATE] or dt.date.max, row[2]),
+    "-date": lambda row: (row[_DATE] or dt.date.max, row[2]),
+}
+
+
+def letter_log_table(
+    rows: Iterable[LogRow], as_of: dt.date
+) -> tuple[tuple[Column, ...], list[Row]]:
+    """The letter log as it stood on `as_of`: steps dated later are left out."""
+
+    def upto(day: dt.date | None) -> dt.date | None:
+        return day if day is not None and day <= as_of else None
+
+    table = []
+    for row in rows:
+        letter, badges = row.request, row.badges
+        closed = not badges.open
+        table.append(
+            (
+                letter.id,
+                letter.jurisdiction_fips,
+                letter.jurisdiction.full_name,
+                letter.jurisdiction.state.postal,
+                letter.letter_date,
+                letter.received_on,
+                letter.channel.label,
+                letter.sender_name,
+                letter.sender_title or "",
+                letter.sender_agency or "",
+                letter.addressed_to.label,
+                letter.kind.label,
+                letter.requested_date,
+                (badges.status or letter.status).label,
+                upto(letter.meeting_requested_on),
+                upto(letter.meeting_held_on),
+                letter.resolution.label if letter.resolution and closed else "",
+                letter.resolved_on if closed else None,
+                letter.adjusted_to if closed else None,
+                badges.overdue,
+                badges.urgent,
+                len(letter.attachments),
+            )
+        )
+    return LETTER_LOG_COLUMNS, table

@@ -1,4 +1,5 @@
-"""Plan forms on the jurisdiction pages. They validate input; tracker.plan.services writes.
+"""The list's filters, and the plan forms on the jurisdiction pages. The plan forms validate
+input; tracker.plan.services writes.
 
 Every form that changes one jurisdiction carries the version it was rendered from, so a form
 left open while someone else changed the plan is refused instead of overwriting their change.
@@ -12,6 +13,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import today
+from tracker.jurisdictions.services import (
+    SORT_LABELS,
+    JurisdictionQuery,
+    status_choices,
+    status_label,
+)
+from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm, TextParam
+from tracker.registry.forms import StateParam
 
 SOURCE_HELP = "Where the decision came from (a document, an e-mail, a meeting). Optional."
 DEFAULT_SOURCE = "staff entry"
@@ -90,3 +99,42 @@ class BulkRescheduleForm(_PlanForm):
         validators=[DataRequired(message="Give the reason for this change."), Length(max=2000)],
     )
     source = _source_field()
+
+
+class JurisdictionFilterForm(PagedFilterForm):
+    """The list's filters, for /jurisdictions and /api/v1/jurisdictions (where anonymous callers
+    may filter only by the statuses they can see)."""
+
+    q = TextParam("Name or FIPS code", description='e.g. "Travis" or "48453"')
+    state = StateParam(any_label="All states")
+    status = ChoiceParam("Status", any_label="Any status")
+    as_of = DateParam("Status as of", default=today)
+    sort = ChoiceParam("Sort by", choices=list(SORT_LABELS.items()), default="name", any_label=None)
+    order = ChoiceParam(
+        "Order",
+        choices=[("asc", "Ascending"), ("desc", "Descending")],
+        default="asc",
+        any_label=None,
+    )
+    scheduled_from = DateParam("Scheduled on or after", validators=[NotAfter("scheduled_to")])
+    scheduled_to = DateParam("Scheduled on or before")
+    activated_from = DateParam("Activated on or after", validators=[NotAfter("activated_to")])
+    activated_to = DateParam("Activated on or before")
+
+    def __init__(self, args=None, *, public: bool = False, **kwargs) -> None:
+        self._public = public
+        super().__init__(args, **kwargs)
+
+    def process(self, *args, **kwargs) -> None:
+        self.status.choices = [
+            (value, status_label(value)) for value in status_choices(public=self._public)
+        ]
+        super().process(*args, **kwargs)
+
+    def jurisdiction_query(self) -> JurisdictionQuery:
+        return JurisdictionQuery(
+            **{
+                name: self[name].data or "" if name == "q" else self[name].data
+                for name in JurisdictionQuery.__dataclass_fields__
+            }
+        )

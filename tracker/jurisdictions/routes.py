@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,53 +14,35 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.access import Role, requires, user_has
-from tracker.dates import parse_iso_date, today
+from tracker.dates import today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.jurisdictions import services
 from tracker.jurisdictions.forms import (
     ActivationForm,
     BulkRescheduleForm,
+    JurisdictionFilterForm,
     RemoveForm,
     RescheduleForm,
 )
-from tracker.pagination import parse_page_args
+from tracker.pagination import page_of
+from tracker.params import AsOfForm
 from tracker.plan import services as plan
 from tracker.registry.lookup import get_jurisdiction
-from tracker.registry.models import Jurisdiction, State
-from tracker.status.rule import STATUS_LABELS, Status
+from tracker.registry.models import Jurisdiction
 
 bp = Blueprint("jurisdictions", __name__)
 
 # The forms on a jurisdiction's page, by the prefix their fields carry (they share field names).
 PLAN_FORMS = {"reschedule": RescheduleForm, "remove": RemoveForm, "activate": ActivationForm}
 
-SORT_LABELS = {
-    "name": "Name",
-    "state": "State",
-    "fips": "FIPS code",
-    "scheduled": "Scheduled date",
-    "activated": "Activation date",
-}
-
-
-def _status_label(value: str) -> str:
-    if value == services.PAST_DUE:
-        return "Past due (planned date passed)"
-    return STATUS_LABELS[Status(value)]
-
 
 def _render_list(bulk_form: BulkRescheduleForm | None, *, status: int = 200, alert=None):
-    try:
-        query = services.parse_query(request.args)
-        page, per_page = parse_page_args(request.args.get("page"), request.args.get("per_page"))
-    except DomainError as exc:
-        alert, status = exc, 400
-        query, page, per_page = services.JurisdictionQuery(as_of=today()), 1, 50
-    rows = services.find_jurisdictions(query)
-    results = services.page_of(rows, page, per_page)
+    filters = JurisdictionFilterForm()
+    rows = services.find_jurisdictions(filters.jurisdiction_query())
+    results = page_of(rows, filters.page.data, filters.per_page.data)
     if results.page > results.pages:  # a stale link past the end shows the last page
-        results = services.page_of(rows, results.pages, per_page)
+        results = page_of(rows, results.pages, filters.per_page.data)
     versions = {}
     if bulk_form is not None and results.items:
         versions = dict(
@@ -74,17 +55,13 @@ def _render_list(bulk_form: BulkRescheduleForm | None, *, status: int = 200, ale
     selected = {value.partition(":")[0] for value in request.form.getlist("selected")}
     return render_template(
         "jurisdictions/list.html",
-        query=query,
+        filters=filters,
         results=results,
-        states=db.session.execute(select(State.postal, State.name).order_by(State.name)).all(),
-        status_choices=[(v, _status_label(v)) for v in services.status_choices()],
-        sort_labels=SORT_LABELS,
         bulk_form=bulk_form,
         versions=versions,
         selected=selected,
         alert=alert,
-        today=today(),
-    ), status
+    ), status if filters.valid else 400
 
 
 @bp.get("/jurisdictions")
@@ -92,10 +69,7 @@ def _render_list(bulk_form: BulkRescheduleForm | None, *, status: int = 200, ale
 def list_jurisdictions():
     bulk_form = None
     if user_has(Role.EDITOR):
-        try:
-            as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
-        except DomainError:
-            as_of = today()  # _render_list reports the bad parameter
+        as_of = AsOfForm().as_of.data  # a bad date falls back to today; the list reports it
         bulk_form = BulkRescheduleForm(formdata=None, decided_on=min(as_of, today()))
     return _render_list(bulk_form)
 
@@ -140,18 +114,8 @@ def bulk_reschedule():
 # --- one jurisdiction -----------------------------------------------------------------------
 
 
-def deferral_url(request_id: int) -> str | None:
-    """The deferral request's page, when the deferrals feature is installed."""
-    endpoint = "deferrals.show_deferral"
-    if endpoint not in current_app.view_functions:
-        return None
-    (rule,) = list(current_app.url_map.iter_rules(endpoint))[:1]
-    (argument,) = list(rule.arguments)[:1] or ("id",)
-    return url_for(endpoint, **{argument: request_id})
-
-
 def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, alert=None):
-    as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
+    as_of = AsOfForm().checked().as_of.data
     jurisdiction = get_jurisdiction(fips)
     row = services.status_of(fips, as_of)
     current = services.status_of(fips, today()) if as_of != today() else row
@@ -183,7 +147,6 @@ def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, ale
         as_of=as_of,
         today=today(),
         timeline=services.timeline(fips, as_of),
-        deferral_url=deferral_url,
         forms=all_forms,
         alert=alert,
     ), status

@@ -9,41 +9,49 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.auth.models import User
-from tracker.briefings.services import briefings_for_jurisdiction, kind_label
-from tracker.dates import parse_iso_date, today
+from tracker.briefings.services import briefings_for_jurisdiction
+from tracker.dates import today
 from tracker.deferrals import queries as deferral_queries
 from tracker.deferrals.clocks import Badges, badges_for
-from tracker.deferrals.labels import STATUS_LABELS
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
-from tracker.pagination import Page
 from tracker.plan import services as plan
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
 from tracker.registry.lookup import get_jurisdiction
-from tracker.registry.models import State
 from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
     JurisdictionStatus,
+    Status,
     cached_status_as_of,
 )
 
 PAST_DUE = "past_due"
-SORT_KEYS = ("name", "state", "fips", "scheduled", "activated")
-ORDERS = ("asc", "desc")
+SORT_LABELS = {
+    "name": "Name",
+    "state": "State",
+    "fips": "FIPS code",
+    "scheduled": "Scheduled date",
+    "activated": "Activation date",
+}
 
 
 def status_choices(*, public: bool = False) -> tuple[str, ...]:
     """The status filter values a caller may use: the statuses it can see, plus "past_due"."""
     statuses = PUBLIC_STATUSES if public else STAFF_STATUSES
     return (*(status.value for status in statuses), PAST_DUE)
+
+
+def status_label(value: str) -> str:
+    """How a status filter value reads: the status's label, or what "past due" means."""
+    return "Past due (planned date passed)" if value == PAST_DUE else Status(value).label
 
 
 @dataclass(frozen=True)
@@ -60,57 +68,6 @@ class JurisdictionQuery:
     activated_to: dt.date | None = None
     sort: str = "name"
     order: str = "asc"
-
-
-def parse_query(args: Mapping[str, str], *, public: bool = False) -> JurisdictionQuery:
-    """Read list parameters from a query string. A bad value is a DomainError naming it.
-
-    `state` is a postal code or a state FIPS code; `status` one of status_choices(public);
-    dates are YYYY-MM-DD; `sort` one of SORT_KEYS and `order` asc or desc.
-    """
-
-    def text(name: str) -> str:
-        return (args.get(name) or "").strip()
-
-    state = text("state").upper() or None
-    if state:
-        column = State.fips if state.isdigit() else State.postal
-        postal = db.session.scalar(select(State.postal).where(column == state))
-        if postal is None:
-            raise DomainError(
-                f"state must be a state postal code (e.g. TX) or FIPS code, got {state!r}.",
-                field="state",
-            )
-        state = postal
-    status = text("status") or None
-    allowed = status_choices(public=public)
-    if status and status not in allowed:
-        raise DomainError(
-            f"status must be one of {', '.join(allowed)}; got {status!r}.", field="status"
-        )
-    sort = text("sort") or "name"
-    if sort not in SORT_KEYS:
-        raise DomainError(f"sort must be one of {', '.join(SORT_KEYS)}.", field="sort")
-    order = text("order") or "asc"
-    if order not in ORDERS:
-        raise DomainError("order must be asc or desc.", field="order")
-    query = JurisdictionQuery(
-        as_of=parse_iso_date(args.get("as_of"), "as_of", default=today()),
-        q=text("q")[:100],
-        state=state,
-        status=status,
-        scheduled_from=parse_iso_date(args.get("scheduled_from"), "scheduled_from"),
-        scheduled_to=parse_iso_date(args.get("scheduled_to"), "scheduled_to"),
-        activated_from=parse_iso_date(args.get("activated_from"), "activated_from"),
-        activated_to=parse_iso_date(args.get("activated_to"), "activated_to"),
-        sort=sort,
-        order=order,
-    )
-    for start, end in (("scheduled_from", "scheduled_to"), ("activated_from", "activated_to")):
-        low, high = getattr(query, start), getattr(query, end)
-        if low and high and low > high:
-            raise DomainError(f"{start} must be on or before {end}.", field=start)
-    return query
 
 
 def _folded(text: str) -> str:
@@ -188,14 +145,6 @@ def find_jurisdictions(
 
 def _date_of(row: JurisdictionStatus, sort: str) -> dt.date | None:
     return row.scheduled_on if sort == "scheduled" else row.activated_on
-
-
-def page_of(rows: Sequence, page: int, per_page: int) -> Page:
-    """One page of already-filtered rows."""
-    start = (page - 1) * per_page
-    return Page(
-        items=list(rows[start : start + per_page]), page=page, per_page=per_page, total=len(rows)
-    )
 
 
 def status_of(fips: str, as_of: dt.date, *, public: bool = False) -> JurisdictionStatus:
@@ -300,7 +249,7 @@ def timeline(fips: str, as_of: dt.date | None = None) -> list[TimelineEntry]:
                     title=text,
                     details={
                         "From": request.sender_name,
-                        "Status": STATUS_LABELS[request.status],
+                        "Status": request.status.label,
                     }
                     if received
                     else {},
@@ -316,7 +265,7 @@ def timeline(fips: str, as_of: dt.date | None = None) -> list[TimelineEntry]:
             TimelineEntry(
                 on=briefing.held_on,
                 kind="briefing",
-                title=f"Briefing: {kind_label(briefing.kind)}",
+                title=f"Briefing: {briefing.kind.label}",
                 details={"Presenter": briefing.presenter, "Attendees": briefing.attendees},
                 is_demo=briefing.is_demo,
                 recorded_by=_who(briefing.recorded_by),

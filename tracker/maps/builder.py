@@ -79,13 +79,14 @@ class MapParams:
     county_url: str | None = "/jurisdictions/{fips}"
     public_list_urls: Mapping[str, str] = field(default_factory=dict)
     state: str | None = None
-    territories: Sequence[str] = ()
     tiles_url: str | None = None
     tiles_attribution: str = ""
     compact: bool = False
     # Only for the self-contained download: name -> GeoJSON text, inlined with the statuses.
     inline_shapes: Mapping[str, str] | None = None
     data_version: int = 0
+    # Only for the download: the headline sentence the inlined statuses come with.
+    headline: str = ""
 
 
 class TrackerMapFigure(folium.Map):
@@ -208,7 +209,6 @@ def map_config(rows: Sequence[JurisdictionStatus], params: MapParams) -> dict:
         "initialStatusUrl": params.initial_status_url,
         "countyUrl": params.county_url,
         "publicListUrls": dict(params.public_list_urls),
-        "territories": list(params.territories),
         "legend": legend_items(rows, params.as_of, params.public),
         "bands": [[key, days] for key, _label, days in PLANNED_BANDS],
         "views": {key: bounds for key, (_label, bounds) in PRESET_VIEWS.items()},
@@ -221,6 +221,7 @@ def map_config(rows: Sequence[JurisdictionStatus], params: MapParams) -> dict:
             as_of=params.as_of.isoformat(),
             data_version=params.data_version,
             public=params.public,
+            headline=params.headline,
             names=True,
         )
     return config

@@ -48,9 +48,11 @@ def status_document(
     as_of: str,
     data_version: int,
     public: bool,
+    headline: str,
     names: bool = False,
 ) -> dict[str, Any]:
-    """The whole /api/v1/status body (also inlined into a downloaded map).
+    """The whole /api/v1/status body (also inlined into a downloaded map). `headline` is the
+    sentence the map shows beside it (tracker.status.headline), so the script never composes it.
 
     With `names`, also "names" (FIPS -> the registry's full name) and "state_names" (postal ->
     name): the map asks for them once, with its first date.
@@ -60,6 +62,7 @@ def status_document(
         "as_of": as_of,
         "data_version": data_version,
         "public": public,
+        "headline": headline,
         "codes": {code: status.value for status, code in STATUS_CODES.items()},
         "statuses": encode_statuses(rows),
     }

@@ -7,9 +7,8 @@ import datetime as dt
 from flask import Blueprint, Response, abort, render_template, request
 
 from tracker.access import is_staff
-from tracker.api.params import state_param
-from tracker.dates import parse_iso_date, today
 from tracker.maps import views
+from tracker.maps.forms import MapForm
 from tracker.maps.geometry import SHAPE_FILES, shape_file
 
 bp = Blueprint("maps", __name__)
@@ -18,10 +17,9 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def map_params() -> tuple[dt.date, str | None]:
-    """?as_of= (default today) and ?state= (postal or FIPS code); a bad value is a 400 naming
-    the parameter."""
-    as_of = parse_iso_date(request.args.get("as_of"), "as_of", default=today())
-    return as_of, state_param("state")
+    """The map's date and state; a bad value is a 400 naming the parameter."""
+    form = MapForm().checked()
+    return form.as_of.data, form.state.data
 
 
 @bp.get("/map")

@@ -24,6 +24,7 @@ from tracker.extensions import db
 from tracker.maps.encoding import status_document
 from tracker.plan.models import Activation, PlanChange
 from tracker.registry.lookup import state_options
+from tracker.status.headline import headline
 from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
@@ -58,7 +59,12 @@ def status_payload(
         version = data_version()
         rows = status_as_of(as_of, state=state, public=public)
         document = status_document(
-            rows, as_of=as_of.isoformat(), data_version=version, public=public, names=names
+            rows,
+            as_of=as_of.isoformat(),
+            data_version=version,
+            public=public,
+            headline=headline(rows, as_of).sentence,
+            names=names,
         )
         raw = json.dumps(document, separators=(",", ":")).encode()
         audience = "public" if public else "staff"
@@ -84,17 +90,6 @@ class StateRow:
     total: int
 
 
-@dataclass(frozen=True)
-class MapSummary:
-    """ "As of 31 August 2010: N of 3,233 county equivalents activated in S states"."""
-
-    as_of: dt.date
-    activated: int
-    total: int
-    states: int
-    territories: int
-
-
 def shown_statuses(public: bool) -> tuple[Status, ...]:
     return PUBLIC_STATUSES if public else STAFF_STATUSES
 
@@ -114,21 +109,6 @@ def state_table(rows: Sequence[JurisdictionStatus]) -> tuple[StateRow, ...]:
             total=sum(counts.get(postal, {}).values()),
         )
         for postal, name, territory in state_options()
-    )
-
-
-def summary(rows: Sequence[JurisdictionStatus], as_of: dt.date) -> MapSummary:
-    """How many jurisdictions are activated on `as_of`, and in how many states and territories
-    (DC counts with the states, as the program's own figures did)."""
-    territory = {postal for postal, _name, is_territory in state_options() if is_territory}
-    places = {row.state_postal for row in rows if row.status is Status.ACTIVATED}
-    territories = len(places & territory)
-    return MapSummary(
-        as_of=as_of,
-        activated=sum(1 for row in rows if row.status is Status.ACTIVATED),
-        total=len(rows),
-        states=len(places) - territories,
-        territories=territories,
     )
 
 

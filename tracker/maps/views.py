@@ -1,6 +1,6 @@
 """Glue between the request and the pure builder: URLs, settings, and the cached page parts.
 
-Rendering Folium's parts, counting by state and writing the summary take a few milliseconds;
+Rendering Folium's parts, counting by state and writing the headline take a few milliseconds;
 they are remembered per data version, date and audience (tracker.status.rule.cached), so the
 map page costs well under the 10 ms budget once warm.
 """
@@ -11,12 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app, render_template, url_for
-from werkzeug.routing import BuildError
 
 from tracker.assets import vendor_path, vendor_url
 from tracker.audit.services import data_version
 from tracker.cache import cached
-from tracker.formatting import count, long_date
 from tracker.maps import services
 from tracker.maps.builder import (
     PRESET_VIEWS,
@@ -29,7 +27,8 @@ from tracker.maps.builder import (
 from tracker.maps.geometry import SHAPE_FILES, shape_file
 from tracker.registry.lookup import state_options
 from tracker.security import csp_nonce
-from tracker.status.rule import STATUS_LABELS, Status, cached_status_as_of
+from tracker.status.headline import Headline, headline
+from tracker.status.rule import Status, cached_status_as_of
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,7 @@ class MapView:
     compact: bool
     parts: MapParts
     table: tuple[services.StateRow, ...]
-    summary: services.MapSummary
-    summary_text: str
+    headline: Headline
     statuses: tuple[tuple[str, str], ...]  # (status value, label) shown to this audience
     totals: dict[Status, int]
     first_month: dt.date
@@ -67,26 +65,6 @@ class MapView:
         return max(0, min(self.months, index))
 
 
-def summary_text(summary: services.MapSummary) -> str:
-    """ "As of 31 August 2010: 1,234 of 3,233 county equivalents activated in 31 states"."""
-    places = f"{summary.states} {'state' if summary.states == 1 else 'states'}"
-    if summary.territories:
-        noun = "territory" if summary.territories == 1 else "territories"
-        places += f" and {summary.territories} {noun}"
-    return (
-        f"As of {long_date(summary.as_of)}: {count(summary.activated)} of "
-        f"{count(summary.total)} county equivalents activated in {places}"
-    )
-
-
-def _endpoint_url(endpoint: str, **values) -> str | None:
-    """url_for, or None when that feature is not installed."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 def shapes_urls() -> dict[str, str]:
     return {
         name: url_for("maps.shapes", name=name, digest=shape_file(name).digest)
@@ -98,13 +76,10 @@ def _params(as_of: dt.date, state: str | None, public: bool, compact: bool, **ex
     config = current_app.config
     county_url = None
     if not public:
-        county_url = (_endpoint_url("jurisdictions.show_jurisdiction", fips="00000") or "").replace(
+        # map.js fills in each county's code.
+        county_url = url_for("jurisdictions.show_jurisdiction", fips="00000").replace(
             "00000", "{fips}"
-        ) or None
-    lists = {
-        "activated": _endpoint_url("exports.activated_list"),
-        "planned": _endpoint_url("exports.planned_list"),
-    }
+        )
     values = {
         "as_of": as_of,
         "public": public,
@@ -114,9 +89,11 @@ def _params(as_of: dt.date, state: str | None, public: bool, compact: bool, **ex
         "status_url": url_for("api.map_status"),
         "initial_status_url": url_for("api.map_status", as_of=as_of.isoformat(), names=1),
         "county_url": county_url,
-        "public_list_urls": {key: url for key, url in lists.items() if url},
+        "public_list_urls": {
+            "activated": url_for("exports.activated_list"),
+            "planned": url_for("exports.planned_list"),
+        },
         "state": state,
-        "territories": tuple(p for p, _n, territory in state_options() if territory),
         "tiles_url": config.get("TRACKER_TILES_URL") or None,
         "tiles_attribution": config.get("TRACKER_TILES_ATTRIBUTION") or "",
         "compact": compact,
@@ -132,7 +109,7 @@ def map_view(as_of: dt.date, *, state: str | None, public: bool, compact: bool) 
     def compute() -> MapView:
         rows = cached_status_as_of(as_of, public=public)
         shown = services.shown_statuses(public)
-        summary = services.summary(rows, as_of)
+        summary = headline(rows, as_of)
         first, last = services.rollout_span()
         params = _params(as_of, state, public, compact)
         table = services.state_table(rows)
@@ -144,9 +121,8 @@ def map_view(as_of: dt.date, *, state: str | None, public: bool, compact: bool) 
             compact=compact,
             parts=render_parts(build_map(rows, params)),
             table=table,
-            summary=summary,
-            summary_text=summary_text(summary),
-            statuses=tuple((status.value, STATUS_LABELS[status]) for status in shown),
+            headline=summary,
+            statuses=tuple((status.value, status.label) for status in shown),
             totals=totals,
             first_month=first,
             last_month=last,
@@ -197,9 +173,9 @@ def standalone_map(as_of: dt.date, *, state: str | None, public: bool) -> str:
         tiles_url=None,
         inline_shapes={name: shape_file(name).raw.decode() for name in SHAPE_FILES},
         data_version=data_version(),
+        headline=headline(rows, as_of).sentence,
     )
     parts = render_parts(build_map(rows, params))
-    summary = services.summary(rows, as_of)
 
     def no_close(text: str) -> str:
         return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
@@ -207,7 +183,7 @@ def standalone_map(as_of: dt.date, *, state: str | None, public: bool) -> str:
     return render_template(
         "maps/download.html",
         as_of=as_of,
-        summary_text=summary_text(summary),
+        headline=params.headline,
         legend=legend_items(rows, as_of, public),
         views=tuple((key, label) for key, (label, _bounds) in PRESET_VIEWS.items()),
         parts=parts,

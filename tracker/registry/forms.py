@@ -1,10 +1,41 @@
-"""The form editors use for a state's bureau and agreement. Validation of shapes only."""
+"""Registry forms: a state's bureau and agreement (shapes only), and the state filter every
+list offers."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from tracker.params import ChoiceParam
+from tracker.registry.lookup import find_state, state_options
+
+
+class StateParam(ChoiceParam):
+    """?state= as a postal code (any case) or a state FIPS code; its data is the postal code."""
+
+    def __init__(self, label="State", validators=None, **kwargs):
+        super().__init__(label, validators, choices=_state_choices, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        value = valuelist[0].strip().upper() if valuelist else ""
+        if value.isdigit():
+            state = find_state(value)
+            value = state.postal if state else value
+        if value:
+            self.data = value
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None and self.data not in self.allowed():
+            raise ValidationError(
+                f"{self.name} must be a state postal code (e.g. TX) or FIPS code, "
+                f"got {self.data!r}."
+            )
+
+
+def _state_choices() -> list[SelectChoice]:
+    return [SelectChoice(postal, name) for postal, name, _territory in state_options()]
 
 
 class StateForm(FlaskForm):

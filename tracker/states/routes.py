@@ -7,33 +7,30 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from tracker.access import Role, requires, user_has
 from tracker.briefings.services import briefings_for_state
-from tracker.dates import parse_iso_date, today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
+from tracker.params import AsOfForm
 from tracker.registry.forms import StateForm
 from tracker.registry.lookup import get_state
 from tracker.registry.services import update_state
 from tracker.states import services
-from tracker.status.rule import STATUS_LABELS, cached_status_as_of
+from tracker.status.rule import cached_status_as_of
 
 bp = Blueprint("states", __name__)
-
-
-def _as_of():
-    return parse_iso_date(request.args.get("as_of"), "as_of", default=today())
 
 
 @bp.get("/states")
 @requires(Role.VIEWER)
 def list_states():
-    as_of = _as_of()
-    progress = services.state_progress(as_of)
+    form = AsOfForm()
+    progress = services.state_progress(form.as_of.data)
     return render_template(
         "states/list.html",
-        as_of=as_of,
+        form=form,
+        as_of=form.as_of.data,
         progress=progress,
         totals=services.progress_totals(progress),
-    )
+    ), 200 if form.valid else 400
 
 
 @bp.get("/states/<postal>")
@@ -42,18 +39,19 @@ def show_state(postal: str):
     state = get_state(postal)
     if postal != state.postal:
         return redirect(url_for("states.show_state", postal=state.postal, **request.args), 301)
-    as_of = _as_of()
+    form = AsOfForm()
+    as_of = form.as_of.data
     (progress,) = services.state_progress(as_of, state=state.postal)
     return render_template(
         "states/show.html",
+        form=form,
         state=state,
         as_of=as_of,
         progress=progress,
         jurisdictions=cached_status_as_of(as_of, state=state.postal),
-        status_labels=STATUS_LABELS,
         briefings=briefings_for_state(state.postal),
         can_edit=user_has(Role.EDITOR),
-    )
+    ), 200 if form.valid else 400
 
 
 @bp.route("/states/<postal>/edit", methods=["GET", "POST"])

@@ -8,7 +8,6 @@ activations and deferral requests dated on or before the day asked about.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from sqlalchemy import and_, select
 
 from tracker.cache import cached
 from tracker.deferrals.models import DeferralRequest, RequestKind, open_on
+from tracker.enums import LabelledEnum
 from tracker.extensions import db
 from tracker.plan.models import Activation, PlanChangeKind
 from tracker.plan.services import plan_in_force
@@ -23,25 +23,13 @@ from tracker.registry.lookup import get_state
 from tracker.registry.models import Jurisdiction, State
 
 
-class Status(enum.StrEnum):
-    ACTIVATED = "activated"
-    REMOVED = "removed"
-    DEFERRAL_PENDING = "deferral_pending"
-    PLANNED = "planned"
-    NOT_SCHEDULED = "not_scheduled"
+class Status(LabelledEnum):
+    ACTIVATED = "activated", "Activated"
+    REMOVED = "removed", "Removed from plan"
+    DEFERRAL_PENDING = "deferral_pending", "Deferral pending"
+    PLANNED = "planned", "Planned"
+    NOT_SCHEDULED = "not_scheduled", "Not scheduled"
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    Status.ACTIVATED: "Activated",
-    Status.REMOVED: "Removed from plan",
-    Status.DEFERRAL_PENDING: "Deferral pending",
-    Status.PLANNED: "Planned",
-    Status.NOT_SCHEDULED: "Not scheduled",
-}
 
 # What the public may see. Deferral letters and removals are internal until they change the plan.
 PUBLIC_STATUSES = (Status.ACTIVATED, Status.PLANNED, Status.NOT_SCHEDULED)

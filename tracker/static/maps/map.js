@@ -156,6 +156,8 @@
       if (doc.names) this.names = doc.names;
       if (doc.state_names) this.stateNames = doc.state_names;
       this.asOf = doc.as_of;
+      // The sentence beside the map comes from the server (tracker.status.headline).
+      this.headline = doc.headline;
     }
 
     // --- drawing -------------------------------------------------------------------------
@@ -337,12 +339,8 @@
       const legend = {};
       const byState = {};
       const all = {};
-      const activatedPlaces = new Set();
-      let activated = 0;
-      let total = 0;
       const codeStatus = { a: "activated", p: "planned", n: "not_scheduled", d: "deferral_pending", r: "removed" };
       for (const fips of this.countyLayer ? this.countyLayer.ids : []) {
-        total += 1;
         const entry = this.statuses[fips] || ["n"];
         const status = codeStatus[entry[0]] || "not_scheduled";
         const key = this.category(fips);
@@ -351,24 +349,8 @@
         byState[postal + ":" + status] = (byState[postal + ":" + status] || 0) + 1;
         byState[postal + ":total"] = (byState[postal + ":total"] || 0) + 1;
         all["all:" + status] = (all["all:" + status] || 0) + 1;
-        if (status === "activated") {
-          activated += 1;
-          activatedPlaces.add(postal);
-        }
       }
-      const territories = new Set(this.config.territories);
-      let territoryCount = 0;
-      for (const place of activatedPlaces) if (territories.has(place)) territoryCount += 1;
-      return { legend, byState, all, activated, total, states: activatedPlaces.size - territoryCount, territories: territoryCount };
-    }
-
-    summaryText(t) {
-      let places = t.states + (t.states === 1 ? " state" : " states");
-      if (t.territories) places += " and " + t.territories + (t.territories === 1 ? " territory" : " territories");
-      return (
-        "As of " + longDate(this.asOf) + ": " + count(t.activated) + " of " + count(t.total) +
-        " county equivalents activated in " + places
-      );
+      return { legend, byState, all };
     }
 
     refreshText() {
@@ -378,7 +360,7 @@
       }
       if (this.config.compact) return;
       const summary = document.querySelector("[data-map-summary]");
-      if (summary) summary.textContent = this.summaryText(t);
+      if (summary) summary.textContent = this.headline;
       for (const cell of document.querySelectorAll("[data-count]")) {
         const key = cell.dataset.count;
         cell.textContent = count((key.startsWith("all:") ? t.all[key] : t.byState[key]) || 0);

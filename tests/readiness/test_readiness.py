@@ -6,14 +6,14 @@ import pytest
 import time_machine
 
 from tests.factories import COUNTY, OTHER_COUNTY, D, activate, briefing, deferral_request, schedule
-from tracker.briefings.readiness import (
+from tracker.deferrals.models import Resolution
+from tracker.readiness.services import (
     REASON_NO_LOCAL,
     REASON_NO_NOTICE,
     REASON_NO_SIB,
     readiness_report,
     unbriefed_activations,
 )
-from tracker.deferrals.models import Resolution
 from tracker.status.rule import Status
 
 THIRD = "48005"  # Angelina County, TX
