@@ -17,7 +17,7 @@ from flask import request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField
 from wtforms.fields.choices import Choice, SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import parse_iso_date, today
@@ -126,6 +126,20 @@ class CountParam(IntegerField):
             raise ValidationError(f"{self.name} must be between {self.minimum} and {self.maximum}.")
         if self.data < self.minimum:
             raise ValidationError(f"{self.name} must be {self.minimum} or more.")
+
+
+class Needed:
+    """Marks a field as needed (the label's asterisk, `required` for assistive technology) while
+    the rule, and the words that refuse a missing value, stay in the service that checks it for
+    every caller: no message is written both in a form and in a service."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        # An empty date is not "not a valid date": leave the field to the service's message.
+        if not field.raw_data or not str(field.raw_data[0]).strip():
+            field.errors[:] = []
+            raise StopValidation()
 
 
 class NotAfter:

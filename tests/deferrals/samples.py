@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import D
-from tracker.deferrals import services
+from tracker.deferrals import letters
 from tracker.deferrals.attachments import Upload
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -39,7 +39,7 @@ ACCEPTED = {
 
 
 def letter_fields(**overrides) -> dict:
-    """The fields of a valid letter logged through services.log_request."""
+    """The fields of a valid letter logged through letters.log_request."""
     fields = {
         "jurisdiction": "48001",
         "letter_date": D("2011-02-18"),
@@ -59,4 +59,4 @@ def letter_fields(**overrides) -> dict:
 
 
 def log_letter(**overrides):
-    return services.log_request(**letter_fields(**overrides))
+    return letters.log_request(**letter_fields(**overrides))

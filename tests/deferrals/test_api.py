@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.deferrals.samples import log_letter
 from tests.factories import COUNTY, D, schedule
-from tracker.deferrals import services
+from tracker.deferrals import letters, workflow
 from tracker.extensions import db
 
 
@@ -12,8 +12,8 @@ def make(app):
     with app.app_context():
         schedule(COUNTY, "2011-03-15", "2010-12-01")
         request = log_letter(sender_name="Sheriff Api")
-        services.request_meeting(request, D("2011-02-24"))
-        services.add_note(request, "Meeting proposed.")
+        workflow.request_meeting(request, D("2011-02-24"))
+        letters.add_note(request, "Meeting proposed.")
         db.session.commit()
         return request.id
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.deferrals import samples
 from tests.deferrals.samples import log_letter
-from tracker.deferrals import services
+from tracker.deferrals import letters
 from tracker.deferrals.attachments import Upload, check_upload, content_disposition
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -97,7 +97,7 @@ def test_content_disposition_encodes_the_original_name(app_context):
 
 def test_add_attachment_keeps_the_bytes_and_audits(app_context):
     request = log_letter()
-    attachment = services.add_attachment(request, Upload("fax.tiff", samples.TIFF))
+    attachment = letters.add_attachment(request, Upload("fax.tiff", samples.TIFF))
     db.session.expire_all()
     assert attachment.content == samples.TIFF
     assert attachment.media_type == "image/tiff"

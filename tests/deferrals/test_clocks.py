@@ -9,7 +9,8 @@ import time_machine
 
 from tests.deferrals.samples import log_letter
 from tests.factories import COUNTY, OTHER_COUNTY, D, activate, schedule
-from tracker.deferrals import clocks, services
+from tracker import dates
+from tracker.deferrals import clocks, workflow
 from tracker.extensions import db
 
 
@@ -36,14 +37,14 @@ def test_business_days_skip_weekends_and_federal_holidays():
 def test_overdue_across_a_weekend_and_a_federal_holiday(app_context, today, expected):
     request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
     with time_machine.travel(D(today), tick=False):
-        as_of = services.today()
+        as_of = dates.today()
         assert clocks.overdue(request, as_of) is expected
         assert clocks.open_request_counts(as_of)["overdue"] == int(expected)
 
 
 def test_a_meeting_requested_in_time_or_late_stops_the_clock(app_context):
     request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
-    services.request_meeting(request, D("2011-03-01"))
+    workflow.request_meeting(request, D("2011-03-01"))
     assert clocks.overdue(request, D("2011-02-28")) is True  # as it stood that day
     assert clocks.overdue(request, D("2011-03-01")) is False
     assert clocks.meeting_due_by(request) == D("2011-02-25")
@@ -51,7 +52,7 @@ def test_a_meeting_requested_in_time_or_late_stops_the_clock(app_context):
 
 def test_a_closed_request_is_never_overdue(app_context):
     request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
-    services.withdraw(request, D("2011-02-18"))
+    workflow.withdraw(request, D("2011-02-18"))
     assert clocks.overdue(request, D("2011-03-31")) is False
     assert clocks.overdue(request, D("2011-02-17")) is False  # on time on the day it arrived
 
@@ -71,9 +72,9 @@ def test_urgent_within_fourteen_days_of_the_scheduled_activation(app_context):
     assert clocks.urgent(request, D("2011-02-28")) is False  # 15 days out
     assert clocks.urgent(request, D("2011-03-01")) is True  # 14 days out
     assert clocks.urgent(request, D("2011-03-16")) is True  # past due and still open
-    services.request_meeting(request, D("2011-02-24"))
-    services.hold_meeting(request, D("2011-03-03"))
-    services.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
+    workflow.request_meeting(request, D("2011-02-24"))
+    workflow.hold_meeting(request, D("2011-03-03"))
+    workflow.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
     assert clocks.urgent(request, D("2011-03-03")) is True
     assert clocks.urgent(request, D("2011-03-04")) is False  # resolved
 
@@ -94,11 +95,11 @@ def test_counts_and_badges_for_many_requests(app_context):
         jurisdiction=OTHER_COUNTY, received_on=D("2011-02-01"), letter_date=D("2011-01-31")
     )
     closed = log_letter(received_on=D("2011-02-01"), letter_date=D("2011-01-31"))
-    services.withdraw(closed, D("2011-02-02"))
+    workflow.withdraw(closed, D("2011-02-02"))
     db.session.flush()
     as_of = D("2011-03-02")
-    assert services.open_request_counts(as_of) == {"open": 2, "overdue": 1, "urgent": 1}
-    badges = services.badges_for([urgent_one, overdue_one, closed], as_of)
+    assert clocks.open_request_counts(as_of) == {"open": 2, "overdue": 1, "urgent": 1}
+    badges = clocks.badges_for([urgent_one, overdue_one, closed], as_of)
     assert (badges[urgent_one.id].urgent, badges[urgent_one.id].overdue) == (True, False)
     assert badges[urgent_one.id].days_to_activation == 13
     assert (badges[overdue_one.id].urgent, badges[overdue_one.id].overdue) == (False, True)
@@ -107,7 +108,7 @@ def test_counts_and_badges_for_many_requests(app_context):
     assert clocks.status_on(closed, as_of).value == "withdrawn"
     assert clocks.status_on(closed, D("2011-01-01")) is None
     # before anything was received
-    assert services.open_request_counts(D("2011-01-01")) == {"open": 0, "overdue": 0, "urgent": 0}
+    assert clocks.open_request_counts(D("2011-01-01")) == {"open": 0, "overdue": 0, "urgent": 0}
 
 
 def test_badges_cost_one_plan_query_whatever_the_number_of_requests(app_context, monkeypatch):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests.deferrals.samples import EXE, PDF, log_letter
 from tests.factories import COUNTY, D
 from tracker.audit.models import AuditEvent
-from tracker.deferrals import services
+from tracker.deferrals import letters
 from tracker.deferrals.attachments import Upload
 from tracker.deferrals.models import Attachment, DeferralRequest, DeferralStatus
 from tracker.extensions import db
@@ -72,7 +72,7 @@ def test_each_invalid_field_is_refused_by_name_and_nothing_is_written(
     app_context, overrides, field, message
 ):
     before = (count(DeferralRequest), count(Attachment), count(AuditEvent))
-    with pytest.raises(services.InvalidRequest) as caught:
+    with pytest.raises(letters.InvalidRequest) as caught:
         log_letter(**overrides)
     assert field in caught.value.errors
     assert message in caught.value.errors[field]
@@ -82,14 +82,14 @@ def test_each_invalid_field_is_refused_by_name_and_nothing_is_written(
 def test_a_received_date_in_the_future_is_refused(app_context):
     with (
         time_machine.travel(D("2011-02-21"), tick=False),
-        pytest.raises(services.InvalidRequest) as caught,
+        pytest.raises(letters.InvalidRequest) as caught,
     ):
         log_letter()
     assert "cannot be in the future" in caught.value.errors["received_on"]
 
 
 def test_every_broken_rule_is_reported_at_once(app_context):
-    with pytest.raises(services.InvalidRequest) as caught:
+    with pytest.raises(letters.InvalidRequest) as caught:
         log_letter(jurisdiction="", sender_name="", requested_date=None, uploads=[])
     assert set(caught.value.errors) == {
         "jurisdiction",

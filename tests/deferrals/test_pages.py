@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.deferrals import samples
 from tests.deferrals.samples import log_letter
 from tests.factories import COUNTY, OTHER_COUNTY, D, schedule
-from tracker.deferrals import services
+from tracker.deferrals import queries, workflow
 from tracker.extensions import db
 from tracker.status.rule import Status, status_as_of
 
@@ -82,7 +82,7 @@ def post_step(client, request_id, step, version, **fields):
 
 def version_of(app, request_id):
     with app.app_context():
-        return services.get_request(request_id).version_id
+        return queries.get_request(request_id).version_id
 
 
 def test_an_editor_moves_a_letter_to_date_adjusted_and_the_plan_follows(app, signed_in):
@@ -133,9 +133,9 @@ def test_an_illegal_step_is_refused_with_a_message(app, signed_in):
 def test_a_missing_new_date_is_shown_on_the_resolve_form(app, signed_in):
     request_id, _ = make_letter(app)
     with app.app_context():
-        request = services.get_request(request_id)
-        services.request_meeting(request, D("2011-02-24"))
-        services.hold_meeting(request, D("2011-03-03"))
+        request = queries.get_request(request_id)
+        workflow.request_meeting(request, D("2011-02-24"))
+        workflow.hold_meeting(request, D("2011-03-03"))
         db.session.commit()
     client = signed_in("editor")
     response = post_step(
@@ -153,7 +153,7 @@ def test_a_missing_new_date_is_shown_on_the_resolve_form(app, signed_in):
 
 def services_status(app, request_id):
     with app.app_context():
-        return services.get_request(request_id).status.value
+        return queries.get_request(request_id).status.value
 
 
 def test_a_stale_form_gets_a_conflict_and_nothing_changes(app, signed_in):
@@ -205,7 +205,7 @@ def log(app):
         c = log_letter(
             sender_name="Judge Gamma", received_on=D("2011-01-10"), letter_date=D("2011-01-05")
         )
-        services.withdraw(c, D("2011-01-12"))
+        workflow.withdraw(c, D("2011-01-12"))
         ids = {"a": a.id, "b": b.id, "c": c.id}
         db.session.commit()
     return ids
@@ -354,7 +354,7 @@ def test_logging_through_the_form_keeps_every_file(app, signed_in):
     assert response.status_code == 303
     request_id = int(response.headers["Location"].rsplit("/", 1)[1])
     with app.app_context():
-        request = services.get_request(request_id)
+        request = queries.get_request(request_id)
         assert [(a.filename, a.media_type) for a in request.attachments] == [
             ("message.eml", "message/rfc822"),
             ("scan.pdf", "application/pdf"),

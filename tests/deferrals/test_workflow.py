@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.deferrals.samples import log_letter
 from tests.factories import COUNTY, D, activate, schedule
 from tracker.audit.models import AuditEvent
-from tracker.deferrals import services
+from tracker.deferrals import letters, queries, workflow
 from tracker.deferrals.models import DeferralStatus, Resolution
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
@@ -23,22 +23,22 @@ def at(status: str):
     request = log_letter()
     if status == "received":
         return request
-    services.request_meeting(request, D("2011-02-24"))
+    workflow.request_meeting(request, D("2011-02-24"))
     if status == "meeting_requested":
         return request
-    services.hold_meeting(request, D("2011-03-03"))
+    workflow.hold_meeting(request, D("2011-03-03"))
     if status == "meeting_held":
         return request
     if status == "resolved":
-        return services.resolve(request, Resolution.PROCEEDS_AS_SCHEDULED, D("2011-03-04"))
-    return services.withdraw(request, D("2011-03-04"))
+        return workflow.resolve(request, Resolution.PROCEEDS_AS_SCHEDULED, D("2011-03-04"))
+    return workflow.withdraw(request, D("2011-03-04"))
 
 
 STEPS = {
-    "request_meeting": lambda r: services.request_meeting(r, D("2011-03-05")),
-    "hold_meeting": lambda r: services.hold_meeting(r, D("2011-03-05")),
-    "resolve": lambda r: services.resolve(r, "proceeds_as_scheduled", D("2011-03-05")),
-    "withdraw": lambda r: services.withdraw(r, D("2011-03-05")),
+    "request_meeting": lambda r: workflow.request_meeting(r, D("2011-03-05")),
+    "hold_meeting": lambda r: workflow.hold_meeting(r, D("2011-03-05")),
+    "resolve": lambda r: workflow.resolve(r, "proceeds_as_scheduled", D("2011-03-05")),
+    "withdraw": lambda r: workflow.withdraw(r, D("2011-03-05")),
 }
 LEGAL = {
     "received": {"request_meeting", "withdraw"},
@@ -85,9 +85,9 @@ def test_steps_record_their_dates_and_who(app_context, app):
 
     user = create_user("clerk@example.gov", "Clerk", "a long enough password 123", "editor")
     request = log_letter(actor=user)
-    services.request_meeting(request, D("2011-02-24"), actor=user)
-    services.hold_meeting(request, D("2011-03-03"), actor=user)
-    services.resolve(request, "proceeds_as_scheduled", D("2011-03-04"), actor=user)
+    workflow.request_meeting(request, D("2011-02-24"), actor=user)
+    workflow.hold_meeting(request, D("2011-03-03"), actor=user)
+    workflow.resolve(request, "proceeds_as_scheduled", D("2011-03-04"), actor=user)
     assert request.created_by_id == user.id
     assert (request.meeting_requested_on, request.meeting_requested_by_id) == (
         D("2011-02-24"),
@@ -110,7 +110,7 @@ def test_steps_record_their_dates_and_who(app_context, app):
 )
 def test_step_dates_cannot_go_back_in_time(app_context, state, step, on, message):
     request = at(state)
-    action = getattr(services, step)
+    action = getattr(workflow, step)
     args = (
         (request, "proceeds_as_scheduled", D(on) if on else None)
         if step == "resolve"
@@ -124,11 +124,11 @@ def test_step_dates_cannot_go_back_in_time(app_context, state, step, on, message
 def test_step_dates_cannot_be_in_the_future(app_context):
     request = at("received")
     with pytest.raises(DomainError, match="cannot be in the future"):
-        services.request_meeting(request, dt.date.today() + dt.timedelta(days=1))
+        workflow.request_meeting(request, dt.date.today() + dt.timedelta(days=1))
 
 
 def test_withdrawal_closes_with_resolution_and_date(app_context):
-    request = services.withdraw(at("meeting_requested"), D("2011-02-25"))
+    request = workflow.withdraw(at("meeting_requested"), D("2011-02-25"))
     assert request.status is DeferralStatus.WITHDRAWN
     assert request.resolution is Resolution.WITHDRAWN
     assert request.resolved_on == D("2011-02-25")
@@ -138,19 +138,19 @@ def test_withdrawal_closes_with_resolution_and_date(app_context):
 def test_resolve_refuses_withdrawn_as_a_resolution_and_unknown_values(app_context):
     request = at("meeting_held")
     with pytest.raises(DomainError, match="Withdrawn"):
-        services.resolve(request, Resolution.WITHDRAWN, D("2011-03-04"))
+        workflow.resolve(request, Resolution.WITHDRAWN, D("2011-03-04"))
     with pytest.raises(DomainError, match="Choose a resolution"):
-        services.resolve(request, "shrug", D("2011-03-04"))
+        workflow.resolve(request, "shrug", D("2011-03-04"))
 
 
 def test_date_adjusted_needs_a_new_date_after_the_resolution(app_context):
     request = at("meeting_held")
     with pytest.raises(DomainError, match="Give the new scheduled activation date"):
-        services.resolve(request, "date_adjusted", D("2011-03-04"))
+        workflow.resolve(request, "date_adjusted", D("2011-03-04"))
     with pytest.raises(DomainError, match="must be after the date of the resolution"):
-        services.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-03-04"))
+        workflow.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-03-04"))
     with pytest.raises(DomainError, match="only with “date adjusted”"):
-        services.resolve(
+        workflow.resolve(
             request, "proceeds_as_scheduled", D("2011-03-04"), adjusted_to=D("2011-04-12")
         )
     assert request.status is DeferralStatus.MEETING_HELD
@@ -159,7 +159,7 @@ def test_date_adjusted_needs_a_new_date_after_the_resolution(app_context):
 def test_date_adjusted_writes_the_linked_plan_change(app_context):
     schedule(COUNTY, "2011-03-15", "2010-12-01")
     request = at("meeting_held")
-    services.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
+    workflow.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
     change = db.session.scalars(
         select(PlanChange).where(PlanChange.deferral_request_id == request.id)
     ).one()
@@ -167,24 +167,24 @@ def test_date_adjusted_writes_the_linked_plan_change(app_context):
     assert change.decided_on == D("2011-03-04")
     assert change.source == f"deferral request #{request.id}"
     assert request.adjusted_to == D("2011-04-12")
-    assert services.linked_plan_changes(request) == [change]
+    assert queries.linked_plan_changes(request) == [change]
 
 
 def test_removed_from_plan_writes_the_removal(app_context):
     schedule(COUNTY, "2011-03-15", "2010-12-01")
     request = at("meeting_held")
-    services.resolve(request, "removed_from_plan", D("2011-03-04"), reason="State asked")
+    workflow.resolve(request, "removed_from_plan", D("2011-03-04"), reason="State asked")
     (row,) = status_as_of(D("2011-03-04"), fips=[COUNTY])
     assert row.status is Status.REMOVED
-    change = services.linked_plan_changes(request)[0]
+    change = queries.linked_plan_changes(request)[0]
     assert change.reason == "State asked"
 
 
 def test_proceeds_as_scheduled_leaves_the_plan_alone(app_context):
     schedule(COUNTY, "2011-03-15", "2010-12-01")
     request = at("meeting_held")
-    services.resolve(request, "proceeds_as_scheduled", D("2011-03-04"))
-    assert services.linked_plan_changes(request) == []
+    workflow.resolve(request, "proceeds_as_scheduled", D("2011-03-04"))
+    assert queries.linked_plan_changes(request) == []
     (row,) = status_as_of(D("2011-03-04"), fips=[COUNTY])
     assert (row.status, row.scheduled_on) == (Status.PLANNED, D("2011-03-15"))
 
@@ -194,26 +194,26 @@ def test_a_refused_plan_change_leaves_the_request_open(app_context):
     activate(COUNTY, "2011-03-01")
     request = at("meeting_held")
     with pytest.raises(DomainError, match="activated on 2011-03-01"):
-        services.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
+        workflow.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
     assert request.status is DeferralStatus.MEETING_HELD
-    assert services.linked_plan_changes(request) == []
+    assert queries.linked_plan_changes(request) == []
 
 
 def test_a_stale_form_is_a_conflict_and_changes_nothing(app_context):
     request = at("received")
     rendered_version = request.version_id
-    services.request_meeting(request, D("2011-02-24"), expected_version=rendered_version)
+    workflow.request_meeting(request, D("2011-02-24"), expected_version=rendered_version)
     with pytest.raises(Conflict, match="changed by someone else"):
-        services.withdraw(request, D("2011-02-25"), expected_version=rendered_version)
+        workflow.withdraw(request, D("2011-02-25"), expected_version=rendered_version)
     assert request.status is DeferralStatus.MEETING_REQUESTED
 
 
 def test_notes_are_appended_and_empty_ones_refused(app_context):
     request = at("received")
-    services.add_note(request, "Called the sheriff's office.")
-    services.add_note(request, "Meeting proposed for next week.")
+    letters.add_note(request, "Called the sheriff's office.")
+    letters.add_note(request, "Meeting proposed for next week.")
     with pytest.raises(DomainError, match="Write the note"):
-        services.add_note(request, "   ")
+        letters.add_note(request, "   ")
     db.session.refresh(request)
     assert [n.body for n in request.notes] == [
         "Called the sheriff's office.",
@@ -226,9 +226,9 @@ def test_the_case_traced_end_to_end(app_context):
     held 2011-03-03; resolved 2011-03-04 with the date adjusted to 2011-04-12."""
     schedule(COUNTY, "2011-03-15", "2010-12-01")
     request = log_letter()
-    services.request_meeting(request, D("2011-02-24"))
-    services.hold_meeting(request, D("2011-03-03"))
-    services.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
+    workflow.request_meeting(request, D("2011-02-24"))
+    workflow.hold_meeting(request, D("2011-03-03"))
+    workflow.resolve(request, "date_adjusted", D("2011-03-04"), adjusted_to=D("2011-04-12"))
 
     def status_on(day: dt.date):
         (row,) = status_as_of(day, fips=[COUNTY])
@@ -260,4 +260,4 @@ def test_a_concurrent_step_is_a_conflict_not_an_overwrite(app_context):
         .execution_options(synchronize_session=False)
     )
     with pytest.raises(Conflict, match="at the same moment"):
-        services.request_meeting(request, D("2011-02-24"))
+        workflow.request_meeting(request, D("2011-02-24"))

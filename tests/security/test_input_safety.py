@@ -34,7 +34,7 @@ def hostile_records(app, make_user):
     from tracker.auth.services import create_user
     from tracker.briefings.services import log_briefing
     from tracker.deferrals.attachments import Upload
-    from tracker.deferrals.services import add_note, log_request
+    from tracker.deferrals.letters import add_note, log_request
     from tracker.extensions import db
     from tracker.plan import services as plan
     from tracker.registry.services import update_state

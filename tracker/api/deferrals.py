@@ -11,7 +11,7 @@ from flask import jsonify, url_for
 from tracker.access import Role, requires
 from tracker.api import bp
 from tracker.api.envelope import iso, page_envelope
-from tracker.deferrals import services
+from tracker.deferrals import queries
 from tracker.deferrals.clocks import Badges, badges_for
 from tracker.deferrals.log import OPEN, SORTS, LogFilterForm, log_page
 from tracker.deferrals.models import (
@@ -80,7 +80,7 @@ def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = Fal
             for n in letter.notes
         ]
         item["steps"] = [
-            {"on": iso(day), "what": text} for day, text in services.timeline_steps(letter)
+            {"on": iso(day), "what": text} for day, text in queries.timeline_steps(letter)
         ]
         item["plan_changes"] = [
             {
@@ -90,7 +90,7 @@ def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = Fal
                 "decided_on": iso(c.decided_on),
                 "reason": c.reason,
             }
-            for c in services.linked_plan_changes(letter)
+            for c in queries.linked_plan_changes(letter)
         ]
     return item
 
@@ -109,7 +109,7 @@ def list_deferrals():
 @bp.get("/deferrals/<int:request_id>")
 @requires(Role.VIEWER)
 def get_deferral(request_id: int):
-    letter = services.get_request(request_id)
+    letter = queries.get_request(request_id)
     as_of = AsOfForm().checked().as_of.data
     return jsonify(deferral_json(letter, badges_for([letter], as_of)[letter.id], detail=True))
 

@@ -15,7 +15,7 @@ from tracker.access import is_staff
 from tracker.api import bp
 from tracker.api.envelope import iso, page_envelope
 from tracker.briefings.services import briefing_reach
-from tracker.deferrals.services import open_request_counts
+from tracker.deferrals.clocks import open_request_counts
 from tracker.jurisdictions import services
 from tracker.jurisdictions.forms import JurisdictionFilterForm
 from tracker.overview.figures import headline_figures

@@ -40,6 +40,11 @@ def current_actor() -> Actor | None:
     return None
 
 
+def resolve_actor(actor: Actor | None) -> Actor | None:
+    """The actor a service was given, else whoever is acting now (see current_actor)."""
+    return actor if actor is not None else current_actor()
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -75,7 +80,7 @@ def record(
     JSON, so dates become ISO strings and enums their values.
     """
     session = session or db.session
-    actor = actor if actor is not None else current_actor()
+    actor = resolve_actor(actor)
     if actor is not None:
         label = actor.email
     elif has_request_context():

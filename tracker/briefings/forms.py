@@ -18,12 +18,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from tracker.briefings.models import BriefingKind
 from tracker.briefings.services import briefings_query
 from tracker.enums import enum_choices
-from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm
+from tracker.params import ChoiceParam, DateParam, Needed, NotAfter, PagedFilterForm
 from tracker.registry.forms import StateParam
 
 
 class BriefingForm(FlaskForm):
-    held_on = DateField("Date held", validators=[DataRequired(message="Give the date.")])
+    held_on = DateField("Date held", validators=[Needed()])
     kind = SelectField(
         "Kind",
         choices=enum_choices(BriefingKind),

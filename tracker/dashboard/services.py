@@ -21,8 +21,8 @@ from tracker.dashboard.progress import (
     project_completion,
     rollout_progress,
 )
+from tracker.deferrals.clocks import open_request_counts
 from tracker.deferrals.log import LogFilters, LogRow, log_page
-from tracker.deferrals.services import open_request_counts
 from tracker.status.headline import Headline, headline
 from tracker.status.rule import Status, cached_status_as_of, count_by_status
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from tracker.deferrals import services
+from tracker.deferrals import letters, workflow
 from tracker.deferrals.attachments import Upload
 from tracker.deferrals.clocks import add_business_days
 from tracker.deferrals.models import DeferralRequest, RequestKind, Resolution
@@ -147,7 +147,7 @@ class _Writer:
             + f".\r\n\r\n{name}\r\n{title}\r\n"
         )
         self.count += 1
-        return services.log_request(
+        return letters.log_request(
             jurisdiction=fips,
             letter_date=letter_date,
             received_on=received_on,
@@ -164,9 +164,9 @@ class _Writer:
         )
 
     def meeting(self, request: DeferralRequest, requested: dt.date, held: dt.date | None) -> None:
-        services.request_meeting(request, requested)
+        workflow.request_meeting(request, requested)
         if held is not None:
-            services.hold_meeting(request, held)
+            workflow.hold_meeting(request, held)
 
 
 def _closed_before(
@@ -190,10 +190,10 @@ def _closed_before(
         stage = w.rng.randint(0, 2)
         if stage >= 1:
             w.meeting(request, meeting_requested, held if stage == 2 else None)
-        services.withdraw(request, closed)
+        workflow.withdraw(request, closed)
         return True
     w.meeting(request, meeting_requested, held)
-    services.resolve(request, resolution, closed, adjusted_to=adjusted_to)
+    workflow.resolve(request, resolution, closed, adjusted_to=adjusted_to)
     return True
 
 
@@ -293,7 +293,7 @@ def seed_demo_deferrals(rng: random.Random | None = None) -> int:
         request = w.letter(fips, received, RequestKind.NOT_ACTIVATE, None)
         if index >= 3:  # a late meeting after the demo's "today", then a resolution
             w.meeting(request, as_of + days(2), as_of + days(9))
-            services.resolve(request, Resolution.PROCEEDS_AS_SCHEDULED, as_of + days(10))
+            workflow.resolve(request, Resolution.PROCEEDS_AS_SCHEDULED, as_of + days(10))
 
     # Open on DEMO_AS_OF, meeting requested in time, resolved before activation.
     for fips in w.pick(later, 6):
@@ -301,7 +301,7 @@ def seed_demo_deferrals(rng: random.Random | None = None) -> int:
         received = as_of - days(rng.randint(1, 6))
         request = w.letter(fips, received, RequestKind.DEFER, final + days(35))
         w.meeting(request, add_business_days(received, 2), as_of + days(rng.randint(3, 9)))
-        services.resolve(request, Resolution.PROCEEDS_AS_SCHEDULED, as_of + days(12))
+        workflow.resolve(request, Resolution.PROCEEDS_AS_SCHEDULED, as_of + days(12))
 
     db.session.flush()
     return w.count

@@ -1,4 +1,5 @@
-"""Forms for deferral letters. They check the shape of the input; the services apply the rules."""
+"""Forms for deferral letters. They check what they parse (dates, lengths); the rules and their
+messages, a missing value included, live in tracker.deferrals.letters and .workflow."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from tracker.dates import today
 from tracker.deferrals.attachments import ACCEPTED_DESCRIPTION
 from tracker.deferrals.models import AddressedTo, Channel, RequestKind, Resolution
 from tracker.enums import enum_choices
+from tracker.errors import DomainError
+from tracker.params import Needed
 
 ACCEPT = (
     ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.eml,.txt,application/pdf,image/*,message/rfc822,text/plain"
@@ -27,45 +30,39 @@ ACCEPT = (
 class NewDeferralForm(FlaskForm):
     jurisdiction = StringField(
         "Jurisdiction",
-        validators=[
-            InputRequired("Choose the jurisdiction that sent the letter."),
-            Length(max=200),
-        ],
+        validators=[Needed(), Length(max=200)],
         description="Start typing a name or FIPS code and pick from the list, "
         "or type the 5-digit FIPS code or “Name, ST” (e.g. “Travis County, TX”).",
     )
     letter_date = DateField(
         "Letter date",
-        validators=[InputRequired("Give the date written on the letter.")],
+        validators=[Needed()],
     )
     received_on = DateField(
         "Received on",
-        validators=[InputRequired("Give the date the letter was received.")],
+        validators=[Needed()],
         description="Not in the future, and not before the letter date.",
     )
     channel = SelectField(
         "Received by",
         choices=[SelectChoice("", "Choose…")] + enum_choices(Channel),
-        validators=[InputRequired("Choose how the letter arrived: e-mail, letter or fax.")],
+        validators=[Needed()],
     )
     sender_name = StringField(
         "Sender name",
-        validators=[
-            InputRequired("Give the name of the person who signed or sent the letter."),
-            Length(max=200),
-        ],
+        validators=[Needed(), Length(max=200)],
     )
     sender_title = StringField("Sender title", validators=[Optional(), Length(max=200)])
     sender_agency = StringField("Sender agency", validators=[Optional(), Length(max=200)])
     addressed_to = SelectField(
         "Addressed to",
         choices=[SelectChoice("", "Choose…")] + enum_choices(AddressedTo),
-        validators=[InputRequired("Choose who the letter is addressed to.")],
+        validators=[Needed()],
     )
     kind = SelectField(
         "What is asked",
         choices=[SelectChoice("", "Choose…")] + enum_choices(RequestKind),
-        validators=[InputRequired("Choose what the jurisdiction asks for.")],
+        validators=[Needed()],
     )
     requested_date = DateField(
         "Requested date",
@@ -84,7 +81,7 @@ class NewDeferralForm(FlaskForm):
 class StepForm(FlaskForm):
     """A workflow step: its date and the version of the request the page showed."""
 
-    on = DateField("Date", validators=[InputRequired("Give the date.")], default=today)
+    on = DateField("Date", validators=[Needed()], default=today)
     version = HiddenField()
 
 
@@ -93,7 +90,7 @@ class ResolveForm(StepForm):
         "Resolution",
         choices=[SelectChoice("", "Choose…")]
         + enum_choices(r for r in Resolution if r is not Resolution.WITHDRAWN),
-        validators=[InputRequired("Choose a resolution.")],
+        validators=[Needed()],
     )
     adjusted_to = DateField(
         "New scheduled date",
@@ -110,7 +107,7 @@ class ResolveForm(StepForm):
 class NoteForm(FlaskForm):
     body = TextAreaField(
         "Note",
-        validators=[InputRequired("Write the note before adding it."), Length(max=10_000)],
+        validators=[Needed()],
     )
 
 
@@ -127,8 +124,6 @@ def parse_version(value: str | None) -> int:
 
     Without it no stale-form check is possible, so a post lacking it is refused.
     """
-    from tracker.errors import DomainError
-
     try:
         return int(value or "")
     except ValueError as exc:

@@ -58,6 +58,29 @@ class Resolution(LabelledEnum):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# What the audit log records of a request, before and after each change.
+REQUEST_FIELDS = (
+    "jurisdiction_fips",
+    "letter_date",
+    "received_on",
+    "channel",
+    "sender_name",
+    "sender_title",
+    "sender_agency",
+    "addressed_to",
+    "kind",
+    "requested_date",
+    "summary",
+    "status",
+    "meeting_requested_on",
+    "meeting_held_on",
+    "resolution",
+    "resolved_on",
+    "adjusted_to",
+    "is_demo",
+)
+
+
 class DeferralRequest(Versioned, Timestamped, Base):
     """A jurisdiction's written request about its activation, and where it is in the workflow."""
 

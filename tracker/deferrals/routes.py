@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.access import Role, requires, user_has
-from tracker.deferrals import services
+from tracker.dates import today
+from tracker.deferrals import letters, queries, workflow
 from tracker.deferrals.attachments import Upload, content_disposition
 from tracker.deferrals.clocks import badges_for, open_request_counts
 from tracker.deferrals.forms import (
@@ -96,8 +97,8 @@ def new_deferral():
     }
     if form.validate_on_submit():
         try:
-            created = services.log_request(**fields)
-        except services.InvalidRequest as exc:
+            created = letters.log_request(**fields)
+        except letters.InvalidRequest as exc:
             db.session.rollback()
             _add_errors(form, exc.errors)
         else:
@@ -110,7 +111,7 @@ def new_deferral():
             return redirect(url_for("deferrals.show_deferral", request_id=created.id), 303)
     else:
         # Show the rules' verdicts beside the form's own, so every problem is listed at once.
-        _add_errors(form, services.letter_errors(**fields))
+        _add_errors(form, letters.letter_errors(**fields))
     return render_template("deferrals/new.html", form=form), 400
 
 
@@ -125,7 +126,7 @@ def _add_errors(form: NewDeferralForm, errors: dict[str, str]) -> None:
 
 
 def _load(request_id: int) -> DeferralRequest:
-    return services.get_request(request_id)
+    return queries.get_request(request_id)
 
 
 def _render_detail(letter: DeferralRequest, status: int = 200, problem: str | None = None, **forms):
@@ -139,25 +140,25 @@ def _render_detail(letter: DeferralRequest, status: int = 200, problem: str | No
     for name, form in forms.items():
         if name in step_forms:
             step_forms[name] = form
-    as_of = services.today()
+    as_of = today()
     letter = db.session.scalars(
         select(DeferralRequest)
         .where(DeferralRequest.id == letter.id)
         .options(selectinload(DeferralRequest.attachments), selectinload(DeferralRequest.notes))
     ).one()
-    plan_changes = services.linked_plan_changes(letter)
+    plan_changes = queries.linked_plan_changes(letter)
     return render_template(
         "deferrals/show.html",
         letter=letter,
         badges=badges_for([letter], as_of)[letter.id],
         as_of=as_of,
-        steps=services.allowed_steps(letter),
+        steps=workflow.allowed_steps(letter),
         can_edit=user_has(Role.EDITOR),
         step_forms=step_forms,
         note_form=forms.get("note") or NoteForm(prefix="note"),
         attachment_form=forms.get("attachment") or AttachmentForm(prefix="attachment"),
-        history=services.history(letter),
-        timeline=services.timeline_steps(letter),
+        history=queries.history(letter),
+        timeline=queries.timeline_steps(letter),
         plan_changes=plan_changes,
         problem=problem,
     ), status
@@ -170,9 +171,9 @@ def show_deferral(request_id: int):
 
 
 _STEP_ACTIONS = {
-    "request_meeting": ("Meeting requested", services.request_meeting),
-    "hold_meeting": ("Meeting recorded as held", services.hold_meeting),
-    "withdraw": ("Request recorded as withdrawn", services.withdraw),
+    "request_meeting": ("Meeting requested", workflow.request_meeting),
+    "hold_meeting": ("Meeting recorded as held", workflow.hold_meeting),
+    "withdraw": ("Request recorded as withdrawn", workflow.withdraw),
 }
 
 
@@ -203,7 +204,7 @@ def resolve_deferral(request_id: int):
     form = ResolveForm(prefix="resolve")
     if form.validate_on_submit():
         try:
-            services.resolve(
+            workflow.resolve(
                 letter,
                 form.resolution.data,
                 form.on.data,
@@ -231,7 +232,7 @@ def add_note(request_id: int):
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
         try:
-            services.add_note(letter, form.body.data)
+            letters.add_note(letter, form.body.data)
         except DomainError as exc:
             db.session.rollback()
             form.body.errors.append(exc.message)
@@ -253,7 +254,7 @@ def add_attachments(request_id: int):
             if not uploads:
                 raise DomainError("Choose at least one file to attach.", field="attachments")
             for upload in uploads:
-                services.add_attachment(letter, upload)
+                letters.add_attachment(letter, upload)
         except DomainError as exc:
             db.session.rollback()
             form.attachments.errors.append(exc.message)
@@ -267,7 +268,7 @@ def add_attachments(request_id: int):
 @bp.get("/deferrals/<int:request_id>/attachments/<int:attachment_id>")
 @requires(Role.VIEWER)
 def download_attachment(request_id: int, attachment_id: int):
-    attachment = services.get_attachment(request_id, attachment_id)
+    attachment = letters.get_attachment(request_id, attachment_id)
     # content_type is set verbatim: Flask would otherwise append a charset to text/plain.
     response = Response(attachment.content, content_type=attachment.media_type)
     response.headers["Content-Disposition"] = content_disposition(attachment.filename)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import today
@@ -19,7 +19,7 @@ from tracker.jurisdictions.services import (
     status_choices,
     status_label,
 )
-from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm, TextParam
+from tracker.params import ChoiceParam, DateParam, Needed, NotAfter, PagedFilterForm, TextParam
 from tracker.registry.forms import StateParam
 
 SOURCE_HELP = "Where the decision came from (a document, an e-mail, a meeting). Optional."
@@ -38,67 +38,50 @@ class _PlanForm(FlaskForm):
         return (self.source.data or "").strip() or DEFAULT_SOURCE
 
 
-class _VersionedForm(_PlanForm):
-    version = IntegerField(validators=[InputRequired()], widget=HiddenInput())
-
-
-class RescheduleForm(_VersionedForm):
-    scheduled_on = DateField(
-        "New scheduled date",
-        validators=[InputRequired(message="Give the new scheduled date.")],
-    )
-    decided_on = DateField(
+def _decided_on() -> DateField:
+    return DateField(
         "Decided on",
         validators=[InputRequired(message="Give the date the decision was made.")],
         default=today,
         description="The day the decision was made (not in the future).",
     )
-    reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired(message="Give the reason for this change."), Length(max=2000)],
+
+
+class _ScheduleForm(_PlanForm):
+    """A new scheduled date for one jurisdiction or many."""
+
+    scheduled_on = DateField(
+        "New scheduled date",
+        validators=[InputRequired(message="Give the new scheduled date.")],
     )
+    decided_on = _decided_on()
+    reason = TextAreaField("Reason", validators=[Needed(), Length(max=2000)])
     source = _source_field()
 
 
-class RemoveForm(_VersionedForm):
-    decided_on = DateField(
-        "Decided on",
-        validators=[InputRequired(message="Give the date the decision was made.")],
-        default=today,
-    )
-    reason = TextAreaField(
-        "Reason for removal",
-        validators=[DataRequired(message="Give the reason for the removal."), Length(max=2000)],
-    )
+class RescheduleForm(_ScheduleForm):
+    version = IntegerField(validators=[InputRequired()], widget=HiddenInput())
+
+
+class RemoveForm(_PlanForm):
+    decided_on = _decided_on()
+    reason = TextAreaField("Reason for removal", validators=[Needed(), Length(max=2000)])
     source = _source_field()
+    version = IntegerField(validators=[InputRequired()], widget=HiddenInput())
 
 
-class ActivationForm(_VersionedForm):
+class ActivationForm(_PlanForm):
     activated_on = DateField(
         "Activation date",
         validators=[InputRequired(message="Give the date it activated.")],
         default=today,
     )
     source = _source_field()
+    version = IntegerField(validators=[InputRequired()], widget=HiddenInput())
 
 
-class BulkRescheduleForm(_PlanForm):
+class BulkRescheduleForm(_ScheduleForm):
     """Reschedule the jurisdictions ticked in the list (values "FIPS:VERSION", name=selected)."""
-
-    scheduled_on = DateField(
-        "New scheduled date",
-        validators=[InputRequired(message="Give the new scheduled date.")],
-    )
-    decided_on = DateField(
-        "Decided on",
-        validators=[InputRequired(message="Give the date the decision was made.")],
-        default=today,
-    )
-    reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired(message="Give the reason for this change."), Length(max=2000)],
-    )
-    source = _source_field()
 
 
 class JurisdictionFilterForm(PagedFilterForm):

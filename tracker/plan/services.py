@@ -120,7 +120,7 @@ def _check_decided_on(decided_on: dt.date) -> None:
 def _require_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Give the reason for this change to the plan.", field="reason")
+        raise DomainError("Give the reason for this change.", field="reason")
     return reason
 
 

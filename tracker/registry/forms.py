@@ -41,7 +41,7 @@ def _state_choices() -> list[SelectChoice]:
 class StateForm(FlaskForm):
     sib_name = StringField(
         "State identification bureau (SIB)",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional()],  # its length rule is update_state's
         description="The bureau's name, e.g. Texas Department of Public Safety Crime Records.",
     )
     sib_contact = TextAreaField(
