@@ -96,6 +96,7 @@ def register_template_helpers(app: Flask) -> None:
     """Every filter, global and context value templates use, registered here and nowhere else."""
     from tracker.access import user_has
     from tracker.assets import vendor_url
+    from tracker.briefings.services import coverage_summary
     from tracker.deferrals.attachments import format_size
     from tracker.formatting import count, long_date, noun, plural
     from tracker.security import csp_nonce
@@ -104,7 +105,12 @@ def register_template_helpers(app: Flask) -> None:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(
-        long_date=long_date, count=count, noun=noun, plural=plural, filesize=format_size
+        long_date=long_date,
+        count=count,
+        noun=noun,
+        plural=plural,
+        filesize=format_size,
+        coverage=coverage_summary,
     )
     env.globals.update(vendor_url=vendor_url, csp_nonce=csp_nonce)
 

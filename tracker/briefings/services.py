@@ -36,6 +36,21 @@ REACH_KINDS = (BriefingKind.LOCAL_BRIEFING, BriefingKind.ADVANCE_NOTICE)
 _TEXT_LIMITS = {"presenter": 200, "materials_version": 100}
 
 
+def coverage_summary(briefing: Briefing, limit: int = 3) -> str:
+    """How a briefing's coverage reads in a table cell: "States: OK · 2 jurisdictions in TX", or
+    the jurisdictions' names when there are at most `limit`."""
+    places = []
+    if briefing.states:
+        places.append("States: " + ", ".join(sorted(s.postal for s in briefing.states)))
+    covered = briefing.jurisdictions
+    if len(covered) > limit:
+        postals = ", ".join(sorted({j.state.postal for j in covered}))
+        places.append(f"{len(covered)} jurisdictions in {postals}")
+    elif covered:
+        places.append("; ".join(sorted(j.label for j in covered)))
+    return " · ".join(places)
+
+
 def jurisdiction_lines(briefing: Briefing) -> str:
     """The textarea text that reproduces a briefing's jurisdictions (FIPS code and label)."""
     ordered = sorted(briefing.jurisdictions, key=lambda j: j.fips)

@@ -87,9 +87,4 @@ def _description(
         f"{headline.sentence}; the plan reaches {points[-1].planned:,} by "
         f"{long_date(points[-1].month_end)}."
     )
-    if projection.finish_on and projection.remaining:
-        text += (
-            " At the pace of the last 90 days, all would be active by "
-            f"{long_date(projection.finish_on)}."
-        )
-    return text
+    return f"{text} {projection.sentence}"

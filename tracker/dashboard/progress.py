@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tracker.formatting import count, long_date
 from tracker.status.rule import JurisdictionStatus, Status
 
 PACE_WINDOW_DAYS = 90
@@ -32,6 +33,22 @@ class Projection:
     pace_per_month: float  # activations per 30 days over the last PACE_WINDOW_DAYS
     remaining: int
     finish_on: dt.date | None  # None when nothing activated in the window (no pace to project)
+
+    @property
+    def sentence(self) -> str:
+        """Where the rollout is heading, in words."""
+        if self.remaining == 0:
+            return "Every county equivalent has activated."
+        if self.finish_on is None:
+            return (
+                f"No jurisdiction activated in the last {PACE_WINDOW_DAYS} days, so there is no "
+                f"pace to project from; {count(self.remaining)} remain."
+            )
+        return (
+            f"At the pace of the last {PACE_WINDOW_DAYS} days ({self.pace_per_month:.0f} "
+            f"activations a month), the remaining {count(self.remaining)} would all be active "
+            f"by {long_date(self.finish_on)}."
+        )
 
 
 def _month_end(day: dt.date) -> dt.date:

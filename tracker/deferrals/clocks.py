@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from tracker.deferrals.models import DeferralRequest, DeferralStatus, open_on
 from tracker.extensions import db
+from tracker.formatting import plural
 from tracker.plan.services import scheduled_dates
 
 
@@ -110,6 +111,46 @@ class Badges:
     meeting_due_by: dt.date
     scheduled_on: dt.date | None
     days_to_activation: int | None
+
+
+def standing(request: DeferralRequest, badges: Badges) -> str:
+    """How the request stands on the badges' date: "Meeting requested", or once closed its
+    outcome, "Resolved: Date adjusted to 2011-04-12"."""
+    status = badges.status or request.status
+    if badges.open or request.resolution is None:
+        return status.label
+    text = f"{status.label}: {request.resolution.label}"
+    if request.adjusted_to:
+        text += f" to {request.adjusted_to.isoformat()}"
+    return text
+
+
+def clock_warnings(
+    request: DeferralRequest, badges: Badges, as_of: dt.date
+) -> list[tuple[str, str, str]]:
+    """(tone, word, sentence) for each clock running out on `as_of`: OVERDUE, then URGENT."""
+    warnings = []
+    if badges.overdue:
+        days = current_app.config["TRACKER_OVERDUE_BUSINESS_DAYS"]
+        warnings.append(
+            (
+                "danger",
+                "OVERDUE",
+                f"no meeting was requested by {badges.meeting_due_by.isoformat()} "
+                f"({days} business days after receipt).",
+            )
+        )
+    if badges.urgent:
+        warnings.append(
+            (
+                "warning",
+                "URGENT",
+                f"still open and {request.jurisdiction.label} is scheduled to activate on "
+                f"{badges.scheduled_on.isoformat()} "
+                f"({plural(badges.days_to_activation, 'day')} from {as_of.isoformat()}).",
+            )
+        )
+    return warnings
 
 
 def badges_for(requests: Iterable[DeferralRequest], as_of: dt.date) -> dict[int, Badges]:

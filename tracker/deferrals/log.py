@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.dates import today
-from tracker.deferrals.clocks import Badges, badges_for
+from tracker.deferrals.clocks import Badges, badges_for, standing
 from tracker.deferrals.models import Channel, DeferralRequest, DeferralStatus, RequestKind
 from tracker.enums import enum_choices
 from tracker.extensions import db
@@ -81,6 +81,10 @@ class LogFilterForm(PagedFilterForm):
 class LogRow:
     request: DeferralRequest
     badges: Badges
+
+    @property
+    def standing(self) -> str:
+        return standing(self.request, self.badges)
 
 
 def log_statement(filters: LogFilters) -> Select:

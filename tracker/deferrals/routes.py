@@ -24,7 +24,7 @@ from tracker.access import Role, requires, user_has
 from tracker.dates import today
 from tracker.deferrals import letters, queries, workflow
 from tracker.deferrals.attachments import Upload, content_disposition
-from tracker.deferrals.clocks import badges_for, open_request_counts
+from tracker.deferrals.clocks import badges_for, clock_warnings, open_request_counts, standing
 from tracker.deferrals.forms import (
     AttachmentForm,
     NewDeferralForm,
@@ -146,12 +146,13 @@ def _render_detail(letter: DeferralRequest, status: int = 200, problem: str | No
         .where(DeferralRequest.id == letter.id)
         .options(selectinload(DeferralRequest.attachments), selectinload(DeferralRequest.notes))
     ).one()
-    plan_changes = queries.linked_plan_changes(letter)
+    badges = badges_for([letter], as_of)[letter.id]
     return render_template(
         "deferrals/show.html",
         letter=letter,
-        badges=badges_for([letter], as_of)[letter.id],
-        as_of=as_of,
+        badges=badges,
+        standing=standing(letter, badges),
+        warnings=clock_warnings(letter, badges, as_of),
         steps=workflow.allowed_steps(letter),
         can_edit=user_has(Role.EDITOR),
         step_forms=step_forms,
@@ -159,7 +160,7 @@ def _render_detail(letter: DeferralRequest, status: int = 200, problem: str | No
         attachment_form=forms.get("attachment") or AttachmentForm(prefix="attachment"),
         history=queries.history(letter),
         timeline=queries.timeline_steps(letter),
-        plan_changes=plan_changes,
+        plan_changes=queries.linked_plan_changes(letter),
         problem=problem,
     ), status
 
