@@ -30,8 +30,10 @@ run: install .env
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Lint: ruff, and vulture for dead code (settings in pyproject.toml, vulture_whitelist.py)
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/vulture
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from tracker.deferrals.models import (
     AddressedTo,
     Channel,
@@ -14,6 +16,7 @@ from tracker.deferrals.models import (
 )
 from tracker.extensions import db
 from tracker.plan import services as plan
+from tracker.plan.models import PlanChange
 
 D = dt.date.fromisoformat
 # A county with no real activation record, used as "a county" in many tests: Anderson County, TX.
@@ -33,6 +36,17 @@ def remove(fips: str, decided_on: str, reason: str = "Removed at the state's req
 
 def activate(fips: str, activated_on: str):
     return plan.record_activation(fips, D(activated_on), source="test")
+
+
+def latest_plan_change(fips: str) -> PlanChange | None:
+    """The plan change in force for a jurisdiction now (the latest decided, then recorded)."""
+    statement = (
+        select(PlanChange)
+        .where(PlanChange.jurisdiction_fips == fips)
+        .order_by(PlanChange.decided_on.desc(), PlanChange.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(statement)
 
 
 def deferral_request(

@@ -67,7 +67,7 @@ def test_map_page_embeds_folium_parts_in_our_template(app, client):
     )
     # Shapes are referenced by their versioned URL, never embedded; nothing from a CDN.
     assert '"coordinates"' not in html
-    assert shape_file("counties").versioned_name in html
+    assert f"counties.{shape_file('counties').digest}.geojson" in html
     assert not re.search(r'(src|href)="https?://', html)
     assert len(html) < 120_000
     # The public view: no internal statuses in the table or legend.

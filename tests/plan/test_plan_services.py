@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tests.factories import COUNTY, D, activate, schedule
+from tests.factories import COUNTY, D, activate, latest_plan_change, schedule
 from tracker.audit.models import AuditEvent
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
@@ -65,7 +65,7 @@ def test_stale_form_is_refused_and_nothing_is_written(frozen):
         plan.schedule(
             COUNTY, D("2011-10-01"), reason="second editor", source="test", expected_version=version
         )
-    assert plan.latest_plan_change(COUNTY).reason == "first editor"
+    assert latest_plan_change(COUNTY).reason == "first editor"
 
 
 def test_every_plan_write_is_audited(frozen):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.factories import COUNTY, OTHER_COUNTY, D, activate, schedule
+from tests.factories import COUNTY, OTHER_COUNTY, D, activate, latest_plan_change, schedule
 from tests.plan_import.conftest import database_counts
 from tests.plan_import.files import csv_bytes
 from tracker.audit.models import AuditEvent
@@ -57,14 +57,14 @@ def test_rows_are_new_changed_or_unchanged_and_a_second_import_changes_nothing(r
 
     result = apply_import(first)
     assert (result.plan_changes, result.activations) == (2, 1)
-    anderson = plan.latest_plan_change(COUNTY)
+    anderson = latest_plan_change(COUNTY)
     assert (anderson.scheduled_on, anderson.decided_on, anderson.reason, anderson.source) == (
         D("2011-09-01"),
         D("2011-06-01"),
         "Wave 12",
         "import: plan.csv",
     )
-    andrews = plan.latest_plan_change(OTHER_COUNTY)
+    andrews = latest_plan_change(OTHER_COUNTY)
     assert (andrews.decided_on, andrews.reason) == (D("2011-05-20"), "Imported from plan.csv")
     statuses = {row.fips: row.status for row in status_as_of(D("2011-06-01"))}
     assert statuses[COUNTY] is Status.PLANNED

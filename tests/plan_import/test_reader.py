@@ -78,7 +78,6 @@ def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers():
         b"TX,Anderson,9/1/10,x\n,,,\nTX,Andrews,9/2/10,\n"
     )
     source = read_plan_file("plan.csv", data)
-    assert source.header_row == 3
     assert [row.number for row in source.rows] == [5, 7]
     assert values(source, "activated_on") == ["9/1/10", "9/2/10"]
     assert values(source, "reason") == ["x", ""]
@@ -108,7 +107,6 @@ def test_xlsx_date_cells_formulas_with_saved_values_merged_cells_and_a_title_row
     )
     set_cached_values(path, {"C4": 40429, "F4": "Wave 2"})
     source = read_plan_file("plan.xlsx", path.read_bytes())
-    assert source.header_row == 2
     assert [row.number for row in source.rows] == [3, 4, 5]
     assert values(source, "state") == ["VA", "VA", "VA"]
     assert values(source, "jurisdiction") == ["City of Alexandria", "Fairfax County", 51013]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 
@@ -45,14 +44,6 @@ COMMUNITY_TOPICS = (
 )
 
 
-@dataclass
-class DemoBriefingCounts:
-    briefings: int = 0
-    jurisdiction_links: int = 0
-    state_links: int = 0
-    states_described: int = 0
-
-
 def _materials(day: dt.date) -> str:
     """The briefing deck in use on `day` (the latest version issued by then)."""
     issued = [m for m in MATERIALS if dt.date.fromisoformat(m + "-01") <= day]
@@ -65,14 +56,13 @@ def _weekday_on_or_before(day: dt.date) -> dt.date:
     return day
 
 
-def seed_demo_briefings(rng: random.Random | None = None) -> DemoBriefingCounts:
+def seed_demo_briefings(rng: random.Random | None = None) -> None:
     """Write the demo briefings (bulk inserts) and describe each state's bureau and agreement.
 
     Deterministic for a given `rng` seed. Reads the activations already written by the demo plan
     (and the real ones), so it must run after them.
     """
     rng = rng or random.Random(BRIEFINGS_SEED)
-    counts = DemoBriefingCounts()
     activations = db.session.execute(
         select(Activation.jurisdiction_fips, Activation.activated_on, Jurisdiction.state_fips)
         .join(Jurisdiction, Jurisdiction.fips == Activation.jurisdiction_fips)
@@ -198,12 +188,8 @@ def seed_demo_briefings(rng: random.Random | None = None) -> DemoBriefingCounts:
         db.session.execute(insert(briefing_jurisdiction), jurisdiction_links)
     if state_links:
         db.session.execute(insert(briefing_state), state_links)
-    counts.briefings = len(ids)
-    counts.jurisdiction_links = len(jurisdiction_links)
-    counts.state_links = len(state_links)
-    counts.states_described = _describe_states(states, first_activation, rng)
+    _describe_states(states, first_activation, rng)
     db.session.flush()
-    return counts
 
 
 def _describe_states(

@@ -29,7 +29,6 @@ EML = "message/rfc822"
 TEXT = "text/plain"
 
 ACCEPTED_BINARY = (PDF, PNG, JPEG, TIFF)
-ACCEPTED_TYPES = (*ACCEPTED_BINARY, EML, TEXT)
 TYPE_LABELS = {
     PDF: "PDF",
     PNG: "PNG image",

@@ -93,13 +93,6 @@ def urgent_for(request: DeferralRequest, as_of: dt.date, scheduled_on: dt.date |
     return (scheduled_on - as_of).days <= int(current_app.config["TRACKER_URGENT_DAYS"])
 
 
-def urgent(request: DeferralRequest, as_of: dt.date) -> bool:
-    """Open on `as_of` within TRACKER_URGENT_DAYS of the jurisdiction's scheduled activation in
-    the plan in force that day."""
-    scheduled = scheduled_dates([request.jurisdiction_fips], as_of)
-    return urgent_for(request, as_of, scheduled.get(request.jurisdiction_fips))
-
-
 @dataclass(frozen=True)
 class Badges:
     """What the log shows beside a request on a date."""

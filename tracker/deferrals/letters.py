@@ -42,8 +42,7 @@ class InvalidRequest(DomainError):
     """Several fields of a submission are wrong at once; `errors` maps each field to its message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        first_field, first_message = next(iter(errors.items()))
-        super().__init__(" ".join(errors.values()), field=first_field)
+        super().__init__(" ".join(errors.values()), field=next(iter(errors)))
         self.errors = errors
 
 

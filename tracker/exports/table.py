@@ -7,7 +7,6 @@ so the same (headers, rows, meta) always give the same file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,10 +52,6 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
-
-
-def neutralised_rows(rows: Iterable[Sequence[Any]]) -> list[Row]:
-    return [tuple(neutralise(value) for value in row) for row in rows]
 
 
 def cell_text(value: Any) -> str:

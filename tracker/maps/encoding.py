@@ -27,7 +27,6 @@ STATUS_CODES: dict[Status, str] = {
     Status.DEFERRAL_PENDING: "d",
     Status.REMOVED: "r",
 }
-CODE_STATUSES: dict[str, Status] = {code: status for status, code in STATUS_CODES.items()}
 
 
 def encode_row(row: JurisdictionStatus) -> list[str]:

@@ -27,9 +27,6 @@ class ShapeFile:
     gzipped: bytes
     digest: str  # first 16 hex digits of the SHA-256 of `raw`
 
-    @property
-    def versioned_name(self) -> str:
-        return f"{self.name}.{self.digest}.geojson"
 
 
 @cache

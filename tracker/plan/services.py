@@ -98,15 +98,6 @@ def scheduled_dates(fips: Iterable[str], as_of: dt.date) -> dict[str, dt.date]:
     return dict(db.session.execute(statement).all())
 
 
-def latest_plan_change(fips: str, as_of: dt.date | None = None) -> PlanChange | None:
-    """The plan change in force for a jurisdiction on `as_of` (default: every change so far)."""
-    statement = select(PlanChange).where(PlanChange.jurisdiction_fips == fips)
-    if as_of is not None:
-        statement = statement.where(PlanChange.decided_on <= as_of)
-    statement = statement.order_by(PlanChange.decided_on.desc(), PlanChange.id.desc()).limit(1)
-    return db.session.scalar(statement)
-
-
 def activation_of(fips: str) -> Activation | None:
     """The jurisdiction's activation, if it has one."""
     return db.session.scalar(select(Activation).where(Activation.jurisdiction_fips == fips))

@@ -23,7 +23,6 @@ from tracker.errors import DomainError
 
 REQUIRED_COLUMNS = ("state", "jurisdiction")
 DATE_COLUMNS = ("scheduled_on", "activated_on")
-COLUMNS = ("state", "jurisdiction", "scheduled_on", "activated_on", "decided_on", "reason")
 # Header (lower-case, words joined by "_") -> our column.
 COLUMN_ALIASES: dict[str, str] = {
     **{name: "state" for name in ("state", "st", "state_code", "state_postal", "postal_code",
@@ -69,7 +68,6 @@ class SourceRow:
 @dataclass
 class SourceFile:
     rows: list[SourceRow]
-    header_row: int
     columns: dict[str, str]  # our column -> the header as the file writes it
     ignored_columns: list[str]
 
@@ -142,7 +140,7 @@ def _with_header(filename: str, numbered) -> SourceFile:
         )
     if not rows:
         raise ImportFileError(f"{filename} has a header (row {header[0]}) but no data rows.")
-    return SourceFile(rows=rows, header_row=header[0], columns=columns, ignored_columns=ignored)
+    return SourceFile(rows=rows, columns=columns, ignored_columns=ignored)
 
 
 def _map_columns(filename: str, cells: list[object]) -> tuple[dict[int, str], dict, list[str]]:

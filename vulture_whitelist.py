@@ -1,0 +1,37 @@
+"""Names vulture cannot see used, with who uses them. Read by vulture, never run.
+
+Everything else vulture reports in tracker/ is dead and goes (`make lint` fails on it).
+"""
+
+# ruff: noqa: B018, F821
+
+# Read by templates (vulture reads only Python).
+_.has_previous, _.has_next, _.first_index, _.last_index  # pagination.Page: the pager
+_.selected_label, _.unshown_errors  # params: the filter form macros
+_.legend, _.prefetch, _.month_index  # maps.views.MapView: the map templates
+_.due, _.chart, _.recent_letters  # dashboard.services.Dashboard
+_.details, _.deferral_id  # jurisdictions.services.TimelineEntry
+_.sib_meeting_on, _.local_briefing_on, _.advance_notice_on, _.open_letters, _.ready_count
+_.first_briefed_on  # readiness.services: the readiness pages
+_.not_scheduled, _.percent_activated  # overview.figures, states.services
+_.rows_for_review  # plan.importing.service.ImportPreview: the preview page
+
+# Called by the frameworks we subclass or configure.
+_.process_formdata, _.pre_validate, _._value, _.field_flags, _.Meta  # WTForms fields and forms
+_.load_config, _.load  # gunicorn's BaseApplication (serve.TrackerServer)
+_.login_view, _.session_protection  # Flask-Login
+_.permanent  # Flask's session
+_.trim_blocks, _.lstrip_blocks  # Jinja
+_.metadata, _.updated_at, _.isolation_level  # SQLAlchemy declarative base, sqlite3 connection
+_.required_role  # read by tests/security/test_authorization_matrix.py from every view
+_.help  # config.Setting: shown by the settings documentation test
+_.enum_column_type  # the models' column type (models are not scanned)
+flush_context, connection_record, instances  # SQLAlchemy event listener signatures
+
+# Set on library objects, which read them.
+_.meeting_requested_by_id, _.meeting_held_by_id, _.resolved_by_id  # columns (ORM)
+_.font, _.number_format, _.freeze_panes, _.print_title_rows  # openpyxl cells and sheets
+_.subject, _.creator, _.modified, _.lastModifiedBy  # openpyxl document properties
+_.compress_type, _.external_attr  # zipfile.ZipInfo
+_.YMDhms, _._timeStamp  # reportlab's document clock
+_._name, _.config_json, _.default_js, _.default_css  # Folium / branca elements
