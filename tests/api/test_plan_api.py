@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from tests.factories import COUNTY, OTHER_COUNTY, activate, deferral_request, remove, schedule
-from tests.jurisdictions.support import FROZEN_NOW, write
+from tests.jurisdictions.support import FROZEN_NOW
+from tests.support.records import write
 from tracker.api.jurisdictions import OPENAPI_PATHS
+
+pytestmark = pytest.mark.today(FROZEN_NOW)
 
 THIRD_COUNTY = "48005"
 PUBLIC = {"activated", "planned", "not_scheduled"}
 STAFF = PUBLIC | {"removed", "deferral_pending"}
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(FROZEN_NOW, tick=False):
-        yield
 
 
 @pytest.fixture()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, sign_in
+from tests.support.apps import PASSWORD
+from tests.support.web import sign_in
 
 
 def _user(app, email):

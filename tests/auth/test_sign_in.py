@@ -6,7 +6,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import PASSWORD, sign_in
+from tests.support.apps import PASSWORD
+from tests.support.web import sign_in
 
 
 def test_sign_in_with_right_password_and_out_again(client, make_user):

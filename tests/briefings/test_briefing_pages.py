@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from tests.factories import COUNTY, OTHER_COUNTY, D, briefing, schedule
 from tracker.briefings.models import Briefing
 from tracker.extensions import db
 
-
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(D("2010-08-31"), tick=False):
-        yield
+pytestmark = pytest.mark.today(D("2010-08-31"))
 
 
 def _count(app) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from tests.factories import COUNTY, OTHER_COUNTY, D, briefing
@@ -15,14 +14,9 @@ from tracker.extensions import db
 from tracker.registry.lookup import parse_jurisdiction_lines
 
 TODAY = "2010-08-31"
+pytestmark = pytest.mark.today(D(TODAY))
 PR_MUNICIPIO = "72001"  # Adjuntas Municipio, PR
 OK_COUNTY = "40001"  # Adair County, OK
-
-
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(D(TODAY), tick=False):
-        yield
 
 
 def _events(action: str) -> list[AuditEvent]:

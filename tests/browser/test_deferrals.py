@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import axe_violations, browser_sign_in
+from tests.support.web import axe_violations, browser_sign_in
 
 pytestmark = pytest.mark.browser
 

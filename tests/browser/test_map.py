@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import axe_violations, browser_sign_in
+from tests.support.web import axe_violations, browser_sign_in
 from tracker.maps.builder import STYLES, planned_band
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ import threading
 
 import sqlalchemy as sa
 
-from tests.conftest import SECRET
+from tests.support.apps import SECRET
 
 TARGET = "48001"
 WRITERS = 4

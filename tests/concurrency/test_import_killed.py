@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.conftest import SECRET
+from tests.support.apps import SECRET
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 COUNTED = ("plan_change", "activation", "audit_event")

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from tests.deferrals import samples
 from tests.deferrals.samples import log_letter
 from tests.factories import COUNTY, OTHER_COUNTY, D, schedule
+from tests.support.records import version_of
 from tracker.deferrals import queries, workflow
+from tracker.deferrals.models import DeferralRequest
 from tracker.extensions import db
 from tracker.status.rule import Status, status_as_of
 
@@ -80,11 +82,6 @@ def post_step(client, request_id, step, version, **fields):
     return client.post(f"/deferrals/{request_id}/{step}", data=data)
 
 
-def version_of(app, request_id):
-    with app.app_context():
-        return queries.get_request(request_id).version_id
-
-
 def test_an_editor_moves_a_letter_to_date_adjusted_and_the_plan_follows(app, signed_in):
     with app.app_context():
         schedule(COUNTY, "2011-03-15", "2010-12-01")
@@ -95,18 +92,26 @@ def test_an_editor_moves_a_letter_to_date_adjusted_and_the_plan_follows(app, sig
     assert "Record meeting requested" in page and "Record resolution" not in page
 
     response = post_step(
-        client, request_id, "request_meeting", version_of(app, request_id), on="2011-02-24"
+        client,
+        request_id,
+        "request_meeting",
+        version_of(app, DeferralRequest, request_id),
+        on="2011-02-24",
     )
     assert response.status_code == 303
     response = post_step(
-        client, request_id, "hold_meeting", version_of(app, request_id), on="2011-03-03"
+        client,
+        request_id,
+        "hold_meeting",
+        version_of(app, DeferralRequest, request_id),
+        on="2011-03-03",
     )
     assert response.status_code == 303
     response = post_step(
         client,
         request_id,
         "resolve",
-        version_of(app, request_id),
+        version_of(app, DeferralRequest, request_id),
         on="2011-03-04",
         resolution="date_adjusted",
         adjusted_to="2011-04-12",
@@ -124,7 +129,11 @@ def test_an_illegal_step_is_refused_with_a_message(app, signed_in):
     request_id, _ = make_letter(app)
     client = signed_in("editor")
     response = post_step(
-        client, request_id, "hold_meeting", version_of(app, request_id), on="2011-02-24"
+        client,
+        request_id,
+        "hold_meeting",
+        version_of(app, DeferralRequest, request_id),
+        on="2011-02-24",
     )
     assert response.status_code == 400
     assert "Cannot record the meeting as held" in response.get_data(as_text=True)
@@ -142,7 +151,7 @@ def test_a_missing_new_date_is_shown_on_the_resolve_form(app, signed_in):
         client,
         request_id,
         "resolve",
-        version_of(app, request_id),
+        version_of(app, DeferralRequest, request_id),
         on="2011-03-04",
         resolution="date_adjusted",
     )
@@ -158,7 +167,7 @@ def services_status(app, request_id):
 
 def test_a_stale_form_gets_a_conflict_and_nothing_changes(app, signed_in):
     request_id, _ = make_letter(app)
-    stale = version_of(app, request_id)
+    stale = version_of(app, DeferralRequest, request_id)
     client = signed_in("editor")
     assert (
         post_step(client, request_id, "request_meeting", stale, on="2011-02-24").status_code == 303

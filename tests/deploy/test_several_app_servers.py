@@ -17,7 +17,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, SECRET
+from tests.support.apps import PASSWORD, SECRET
 from tests.support.html import csrf_token
 from tests.support.servers import start_tracker_server
 

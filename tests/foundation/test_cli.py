@@ -15,7 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import PASSWORD
+from tests.support.apps import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKER = str(Path(sys.executable).with_name("tracker"))

@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import fresh_database_url, make_app
+from tests.support.apps import fresh_database_url, make_app
 from tracker.db import Base, schema_head, schema_revision
 
 

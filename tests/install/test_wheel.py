@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-from tests.conftest import PASSWORD
+from tests.support.apps import PASSWORD
 from tests.support.html import csrf_token, fetched_urls, off_origin
 from tests.support.servers import start_tracker_server
 from tracker.resources import RUNTIME_FOLDERS

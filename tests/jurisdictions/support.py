@@ -4,44 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import TypeVar
 
-from tests.conftest import sign_in
-
-T = TypeVar("T")
+from tests.support.web import sign_in
 
 # "Today" in these tests: every plan fact below is dated before it.
 FROZEN_NOW = dt.datetime(2011, 6, 1, 12, 0)
 TODAY = FROZEN_NOW.date()
-
-
-def write(app, fn: Callable[[], T]) -> T:
-    """Run `fn` in an app context and commit (a savepoint inside the test's transaction)."""
-    from tracker.audit.services import set_command_actor
-    from tracker.extensions import db
-
-    with app.app_context():
-        set_command_actor("test")
-        result = fn()
-        db.session.commit()
-        db.session.remove()
-        return result
-
-
-def read(app, fn: Callable[[], T]) -> T:
-    from tracker.extensions import db
-
-    with app.app_context():
-        result = fn()
-        db.session.remove()
-        return result
-
-
-def version_of(app, fips: str) -> int:
-    from tracker.registry.lookup import get_jurisdiction
-
-    return read(app, lambda: get_jurisdiction(fips).version_id)
 
 
 def new_client(app, make_user, role: str):

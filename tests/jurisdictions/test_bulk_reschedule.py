@@ -5,27 +5,23 @@ from __future__ import annotations
 import re
 
 import pytest
-import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.factories import COUNTY, OTHER_COUNTY, D, activate, schedule
-from tests.jurisdictions.support import FROZEN_NOW, read, version_of, write
-from tracker.audit.models import AuditEvent
+from tests.jurisdictions.support import FROZEN_NOW
+from tests.support.records import audit_count, read, version_of, write
 from tracker.extensions import db
 from tracker.plan.models import PlanChange
+from tracker.registry.models import Jurisdiction
+
+pytestmark = pytest.mark.today(FROZEN_NOW)
 
 THIRD_COUNTY = "48005"
 COUNTIES = (COUNTY, OTHER_COUNTY, THIRD_COUNTY)
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(FROZEN_NOW, tick=False):
-        yield
-
-
 def selection(app, counties=COUNTIES) -> list[str]:
-    return [f"{fips}:{version_of(app, fips)}" for fips in counties]
+    return [f"{fips}:{version_of(app, Jurisdiction, fips)}" for fips in counties]
 
 
 def form(chosen, **overrides) -> dict:
@@ -53,10 +49,6 @@ def scheduled(app) -> dict[str, list]:
     for fips, day, reason in rows:
         result.setdefault(fips, []).append((day, reason))
     return result
-
-
-def audit_count(app) -> int:
-    return read(app, lambda: db.session.scalar(select(func.count()).select_from(AuditEvent)))
 
 
 def test_editor_reschedules_every_selected_jurisdiction(app, signed_in):

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.factories import COUNTY, D, activate, deferral_request, remove, schedule
-from tests.jurisdictions.support import (
-    FROZEN_NOW,
-    new_client,
-    read,
-    status_line,
-    version_of,
-    write,
-)
+from tests.jurisdictions.support import FROZEN_NOW, new_client, status_line
+from tests.support.records import audit_count, read, version_of, write
 from tracker.audit.models import AuditEvent
 from tracker.briefings.models import Briefing, BriefingKind
 from tracker.deferrals.models import Resolution
@@ -22,11 +15,7 @@ from tracker.extensions import db
 from tracker.plan.models import Activation, PlanChange
 from tracker.registry.models import Jurisdiction, State
 
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(FROZEN_NOW, tick=False):
-        yield
+pytestmark = pytest.mark.today(FROZEN_NOW)
 
 
 def plan_changes(app, fips: str = COUNTY) -> list[tuple]:
@@ -41,10 +30,6 @@ def plan_changes(app, fips: str = COUNTY) -> list[tuple]:
             )
         ],
     )
-
-
-def audit_count(app) -> int:
-    return read(app, lambda: db.session.scalar(select(func.count()).select_from(AuditEvent)))
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -155,7 +140,7 @@ def test_editor_reschedules_with_a_reason(app, signed_in):
     client = signed_in("editor")
     html = client.get(f"/jurisdictions/{COUNTY}").get_data(as_text=True)
     assert 'id="reschedule-form"' in html
-    version = version_of(app, COUNTY)
+    version = version_of(app, Jurisdiction, COUNTY)
     response = client.post(
         f"/jurisdictions/{COUNTY}/reschedule",
         data={
@@ -180,7 +165,7 @@ def test_editor_reschedules_with_a_reason(app, signed_in):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Schedule changed." in page
     assert status_line(page) == "As of 1 June 2011: Planned, scheduled for 13 September 2011"
-    assert version_of(app, COUNTY) == version + 1
+    assert version_of(app, Jurisdiction, COUNTY) == version + 1
 
 
 def test_reschedule_needs_a_reason_and_writes_nothing_without_one(app, signed_in):
@@ -189,7 +174,7 @@ def test_reschedule_needs_a_reason_and_writes_nothing_without_one(app, signed_in
     response = client.post(
         f"/jurisdictions/{COUNTY}/reschedule",
         data={
-            "reschedule-version": version_of(app, COUNTY),
+            "reschedule-version": version_of(app, Jurisdiction, COUNTY),
             "reschedule-scheduled_on": "2011-09-13",
             "reschedule-decided_on": "2011-05-20",
             "reschedule-reason": "  ",
@@ -205,7 +190,7 @@ def test_a_future_decision_date_is_refused_on_the_field(app, signed_in):
     response = signed_in("editor").post(
         f"/jurisdictions/{COUNTY}/reschedule",
         data={
-            "reschedule-version": version_of(app, COUNTY),
+            "reschedule-version": version_of(app, Jurisdiction, COUNTY),
             "reschedule-scheduled_on": "2011-09-13",
             "reschedule-decided_on": "2011-06-02",
             "reschedule-reason": "Too early",
@@ -222,7 +207,7 @@ def test_editor_removes_from_the_plan(app, signed_in):
     response = client.post(
         f"/jurisdictions/{COUNTY}/remove",
         data={
-            "remove-version": version_of(app, COUNTY),
+            "remove-version": version_of(app, Jurisdiction, COUNTY),
             "remove-decided_on": "2011-05-31",
             "remove-reason": "Pending a state agreement",
         },
@@ -244,7 +229,10 @@ def test_editor_records_an_activation_and_the_forms_go_away(app, signed_in):
     client = signed_in("editor")
     response = client.post(
         f"/jurisdictions/{COUNTY}/activate",
-        data={"activate-version": version_of(app, COUNTY), "activate-activated_on": "2011-05-24"},
+        data={
+            "activate-version": version_of(app, Jurisdiction, COUNTY),
+            "activate-activated_on": "2011-05-24",
+        },
     )
     assert response.status_code == 303
     dates = read(
@@ -265,7 +253,7 @@ def test_editor_records_an_activation_and_the_forms_go_away(app, signed_in):
     refused = client.post(
         f"/jurisdictions/{COUNTY}/reschedule",
         data={
-            "reschedule-version": version_of(app, COUNTY),
+            "reschedule-version": version_of(app, Jurisdiction, COUNTY),
             "reschedule-scheduled_on": "2011-07-01",
             "reschedule-decided_on": "2011-05-30",
             "reschedule-reason": "Too late",
@@ -278,7 +266,10 @@ def test_editor_records_an_activation_and_the_forms_go_away(app, signed_in):
 def test_activation_in_the_future_is_refused(app, signed_in):
     response = signed_in("editor").post(
         f"/jurisdictions/{COUNTY}/activate",
-        data={"activate-version": version_of(app, COUNTY), "activate-activated_on": "2011-06-02"},
+        data={
+            "activate-version": version_of(app, Jurisdiction, COUNTY),
+            "activate-activated_on": "2011-06-02",
+        },
     )
     assert response.status_code == 400
     assert "An activation date cannot be in the future." in response.get_data(as_text=True)
@@ -295,7 +286,7 @@ def test_two_editors_cannot_overwrite_each_other(app, make_user):
     first = new_client(app, make_user, "editor")
     second = new_client(app, make_user, "editor")
     pages = [c.get(f"/jurisdictions/{COUNTY}").get_data(as_text=True) for c in (first, second)]
-    version = version_of(app, COUNTY)
+    version = version_of(app, Jurisdiction, COUNTY)
     for html in pages:
         assert f'name="reschedule-version" type="hidden" value="{version}"' in html
 
@@ -346,7 +337,7 @@ def test_plan_writes_are_audited_as_the_editor(app, signed_in, make_user):
     client.post(
         f"/jurisdictions/{COUNTY}/remove",
         data={
-            "remove-version": version_of(app, COUNTY),
+            "remove-version": version_of(app, Jurisdiction, COUNTY),
             "remove-decided_on": "2011-05-31",
             "remove-reason": "Pending a state agreement",
         },
@@ -390,7 +381,7 @@ def test_a_race_lost_at_the_database_is_a_conflict_too(app, signed_in, monkeypat
     response = signed_in("editor").post(
         f"/jurisdictions/{COUNTY}/reschedule",
         data={
-            "reschedule-version": version_of(app, COUNTY),
+            "reschedule-version": version_of(app, Jurisdiction, COUNTY),
             "reschedule-scheduled_on": "2011-09-13",
             "reschedule-decided_on": "2011-05-20",
             "reschedule-reason": "Raced",

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from tests.factories import COUNTY, OTHER_COUNTY, activate, remove, schedule
-from tests.jurisdictions.support import FROZEN_NOW, listed_fips, write
+from tests.jurisdictions.support import FROZEN_NOW, listed_fips
+from tests.support.records import write
 from tracker.jurisdictions import services
 from tracker.jurisdictions.services import JurisdictionQuery, find_jurisdictions
 from tracker.status.rule import Status
+
+pytestmark = pytest.mark.today(FROZEN_NOW)
 
 THIRD_COUNTY = "48005"  # Angelina County, TX
 
 
 @pytest.fixture()
-def frozen():
-    with time_machine.travel(FROZEN_NOW, tick=False):
-        yield
-
-
-@pytest.fixture()
-def plan_data(app, database, frozen):
+def plan_data(app, database):
     """Three Texas counties: one activated, one planned (past due), one removed."""
 
     def _write():

@@ -1,27 +1,10 @@
-"""Helpers for the map tests: write through the services in an app context and commit."""
+"""Helpers for the map tests: status rows for the pure builder."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
 
 from tracker.status.rule import JurisdictionStatus, Status
-
-T = TypeVar("T")
-
-
-def write(app, fn: Callable[[], T]) -> T:
-    """Run `fn` in an app context and commit (a savepoint inside the test's transaction)."""
-    from tracker.audit.services import set_command_actor
-    from tracker.extensions import db
-
-    with app.app_context():
-        set_command_actor("test")
-        result = fn()
-        db.session.commit()
-        db.session.remove()
-        return result
 
 
 def row(

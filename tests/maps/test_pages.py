@@ -10,7 +10,7 @@ from collections import Counter
 from sqlalchemy import update
 
 from tests.factories import COUNTY, D, activate, deferral_request, schedule
-from tests.maps.support import write
+from tests.support.records import write
 from tracker.extensions import db
 from tracker.maps.geometry import shape_file
 from tracker.registry.models import Jurisdiction, State

@@ -8,7 +8,7 @@ import json
 from sqlalchemy import update
 
 from tests.factories import COUNTY, OTHER_COUNTY, activate, deferral_request, remove, schedule
-from tests.maps.support import write
+from tests.support.records import write
 from tracker.extensions import db
 from tracker.registry.models import Jurisdiction
 

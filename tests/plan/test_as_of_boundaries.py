@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 
 from tests.factories import COUNTY, OTHER_COUNTY, D, activate, deferral_request, remove, schedule
-from tests.jurisdictions.support import FROZEN_NOW, status_line, write
+from tests.jurisdictions.support import FROZEN_NOW, status_line
+from tests.support.records import write
 from tracker.deferrals.models import Resolution
 from tracker.formatting import long_date
 from tracker.status.rule import Status, status_as_of
+
+pytestmark = pytest.mark.today(FROZEN_NOW)
 
 # (day, staff status, public status, scheduled date in force for staff, activation date)
 COUNTY_STORY = [
@@ -39,12 +41,6 @@ COUNTY_STORY = [
     ("2011-04-12", "activated", "activated", "2011-04-12", "2011-04-12"),  # activated
     ("2011-04-13", "activated", "activated", "2011-04-12", "2011-04-12"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(FROZEN_NOW, tick=False):
-        yield
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import shutil
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import openpyxl
+from sqlalchemy import func, select
 
 HEADER = ("state", "jurisdiction", "scheduled_on", "activated_on", "decided_on", "reason")
 
@@ -84,3 +86,19 @@ def set_cached_values(path: Path, values: Mapping[str, object]) -> None:
         for name, data in members.items():
             target.writestr(name, data)
     shutil.move(temporary, path)
+
+
+# "Today" in the import tests: every date in the sample files is before it.
+NOW = dt.datetime(2011, 6, 1, 12)
+
+
+def database_counts() -> dict[str, int]:
+    """How many plan changes, activations and audit events the database holds."""
+    from tracker.audit.models import AuditEvent
+    from tracker.extensions import db
+    from tracker.plan.models import Activation, PlanChange
+
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (PlanChange, Activation, AuditEvent)
+    }

@@ -7,7 +7,9 @@ import time
 
 import pytest
 
-from tests.plan_import.files import HEADER, csv_bytes, set_cached_values, write_csv, write_xlsx
+from tests.plan_import.files import HEADER, NOW, csv_bytes, set_cached_values, write_csv, write_xlsx
+
+pytestmark = pytest.mark.today(NOW)
 
 GOOD_ROWS = [
     ("VA", "City of Alexandria", "9/1/2011", "", "", "Wave 12"),
@@ -43,7 +45,7 @@ def good_csv(tmp_path):
 
 
 def test_a_clean_file_is_applied_once_and_a_second_run_changes_nothing(
-    cli_runner, frozen, good_csv, counts
+    cli_runner, good_csv, counts
 ):
     before = counts()
     result = run(cli_runner, good_csv)
@@ -67,7 +69,7 @@ def test_a_clean_file_is_applied_once_and_a_second_run_changes_nothing(
     assert counts() == after  # not even an audit event
 
 
-def test_dry_run_reports_and_writes_nothing(cli_runner, frozen, good_csv, counts):
+def test_dry_run_reports_and_writes_nothing(cli_runner, good_csv, counts):
     before = counts()
     result = run(cli_runner, good_csv, "--dry-run")
     assert result.exit_code == 0, result.output
@@ -78,7 +80,7 @@ def test_dry_run_reports_and_writes_nothing(cli_runner, frozen, good_csv, counts
     assert counts() == before
 
 
-def test_xlsx_with_formulas_merged_cells_and_a_title_row(cli_runner, frozen, tmp_path, counts):
+def test_xlsx_with_formulas_merged_cells_and_a_title_row(cli_runner, tmp_path, counts):
     path = write_xlsx(
         tmp_path / "plan.xlsx",
         [
@@ -132,9 +134,7 @@ def _bad_files(tmp_path):
 @pytest.mark.parametrize(
     "name", ["empty", "header", "wrong", "unknown", "ambiguous", "impossible", "duplicate"]
 )
-def test_refused_files_exit_1_and_leave_the_database_unchanged(
-    cli_runner, frozen, tmp_path, counts, name
-):
+def test_refused_files_exit_1_and_leave_the_database_unchanged(cli_runner, tmp_path, counts, name):
     path, data, fragment = next(f for f in _bad_files(tmp_path) if f[0].stem == name)
     path.write_bytes(data)
     before = counts()
@@ -144,7 +144,7 @@ def test_refused_files_exit_1_and_leave_the_database_unchanged(
     assert counts() == before
 
 
-def test_row_errors_are_one_line_each_after_the_counts(cli_runner, frozen, tmp_path, counts):
+def test_row_errors_are_one_line_each_after_the_counts(cli_runner, tmp_path, counts):
     path = write_csv(
         tmp_path / "plan.csv",
         [
@@ -165,7 +165,7 @@ def test_row_errors_are_one_line_each_after_the_counts(cli_runner, frozen, tmp_p
     assert counts() == before
 
 
-def test_xlsx_formula_without_saved_value_is_refused(cli_runner, frozen, tmp_path, counts):
+def test_xlsx_formula_without_saved_value_is_refused(cli_runner, tmp_path, counts):
     path = write_xlsx(tmp_path / "plan.xlsx", [("TX", "Anderson", "=DATE(2011,9,1)")])
     before = counts()
     result = run(cli_runner, path)
@@ -174,7 +174,7 @@ def test_xlsx_formula_without_saved_value_is_refused(cli_runner, frozen, tmp_pat
     assert counts() == before
 
 
-def test_long_files_show_progress_on_stderr(cli_runner, frozen, tmp_path, app):
+def test_long_files_show_progress_on_stderr(cli_runner, tmp_path, app):
     fips = unactivated_fips(app)
     path = write_csv(
         tmp_path / "plan.csv", [("", code, "2011-12-01", "", "", "") for code in fips[:1500]]
@@ -186,7 +186,7 @@ def test_long_files_show_progress_on_stderr(cli_runner, frozen, tmp_path, app):
 
 
 @pytest.mark.slow
-def test_fifty_thousand_rows(cli_runner, frozen, tmp_path, app, counts):
+def test_fifty_thousand_rows(cli_runner, tmp_path, app, counts):
     """A 50,000-row file (every jurisdiction, repeated): read, checked, refused, fast."""
     fips = unactivated_fips(app)
     rows = [("", fips[i % len(fips)], "2011-12-01", "", "", "") for i in range(50_000)]

@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import COUNTY, OTHER_COUNTY, D, activate, latest_plan_change, schedule
-from tests.plan_import.conftest import database_counts
-from tests.plan_import.files import csv_bytes
+from tests.plan_import.files import NOW, csv_bytes, database_counts
 from tracker.audit.models import AuditEvent
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -16,11 +15,13 @@ from tracker.plan.importing.service import Outcome, apply_import, preview_import
 from tracker.plan.models import PlanChange
 from tracker.status.rule import Status, status_as_of
 
+pytestmark = pytest.mark.today(NOW)
+
 SUFFOLK = "25025"  # activated 2008-11-05 (seeded from the program's published list)
 
 
 @pytest.fixture()
-def ready(app_context, frozen):
+def ready(app_context):
     """Anderson County, TX unplanned; Andrews County, TX planned for 2011-08-01."""
     schedule(OTHER_COUNTY, "2011-08-01", "2011-01-10")
 

@@ -8,7 +8,9 @@ from html import unescape
 
 import pytest
 
-from tests.plan_import.files import csv_bytes, write_xlsx
+from tests.plan_import.files import NOW, csv_bytes, write_xlsx
+
+pytestmark = pytest.mark.today(NOW)
 
 ROWS = [
     ("VA", "City of Alexandria", "9/1/2011", "", "", "Wave 12"),
@@ -41,7 +43,7 @@ def test_staff_below_editor_and_visitors_cannot_import(client, signed_in):
     assert viewer.post("/plan/import/confirm").status_code == 403
 
 
-def test_upload_preview_confirm_then_the_same_file_is_unchanged(signed_in, frozen, counts):
+def test_upload_preview_confirm_then_the_same_file_is_unchanged(signed_in, counts):
     editor = signed_in("editor")
     page = editor.get("/plan/import")
     assert page.status_code == 200
@@ -71,7 +73,7 @@ def test_upload_preview_confirm_then_the_same_file_is_unchanged(signed_in, froze
     assert 'name="payload"' not in again
 
 
-def test_errors_are_listed_by_row_and_field_and_cannot_be_confirmed(signed_in, frozen, counts):
+def test_errors_are_listed_by_row_and_field_and_cannot_be_confirmed(signed_in, counts):
     editor = signed_in("editor")
     before = counts()
     response = upload(editor, csv_bytes([*ROWS, ("MD", "Baltimore", "2/30/2011", "", "", "")]))
@@ -102,7 +104,7 @@ def test_unusable_uploads_are_refused_on_the_form(signed_in, counts, data, name,
     assert counts() == before
 
 
-def test_xlsx_upload(signed_in, frozen, tmp_path):
+def test_xlsx_upload(signed_in, tmp_path):
     editor = signed_in("editor")
     path = write_xlsx(tmp_path / "plan.xlsx", [("VA", "Fairfax city", "2011-09-01")])
     html = upload(editor, path.read_bytes(), "plan.xlsx").get_data(as_text=True)
@@ -110,7 +112,7 @@ def test_xlsx_upload(signed_in, frozen, tmp_path):
     assert confirm(editor, html).status_code == 303
 
 
-def test_a_tampered_payload_is_refused(signed_in, frozen, counts):
+def test_a_tampered_payload_is_refused(signed_in, counts):
     editor = signed_in("editor")
     html = upload(editor, csv_bytes(ROWS)).get_data(as_text=True)
     payload = hidden(html, "payload")
@@ -122,9 +124,7 @@ def test_a_tampered_payload_is_refused(signed_in, frozen, counts):
     assert counts() == before
 
 
-def test_a_plan_changed_after_the_preview_is_shown_again_not_applied(
-    signed_in, frozen, counts, app
-):
+def test_a_plan_changed_after_the_preview_is_shown_again_not_applied(signed_in, counts, app):
     from tests.factories import schedule
     from tracker.extensions import db
 

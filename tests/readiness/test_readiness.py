@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from tests.factories import COUNTY, OTHER_COUNTY, D, activate, briefing, deferral_request, schedule
 from tracker.deferrals.models import Resolution
@@ -16,14 +15,10 @@ from tracker.readiness.services import (
 )
 from tracker.status.rule import Status
 
+pytestmark = pytest.mark.today(D("2010-12-31"))
+
 THIRD = "48005"  # Angelina County, TX
 OK_COUNTY = "40001"
-
-
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(D("2010-12-31"), tick=False):
-        yield
 
 
 def _by_fips(report):

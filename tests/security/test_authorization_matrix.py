@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.support.web import sign_in
 
 ANYONE = None
 VIEWER, EDITOR, ADMIN = "viewer", "editor", "admin"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import SECRET, make_app
+from tests.support.apps import SECRET, make_app
 
 
 def csp_of(response) -> dict[str, str]:

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from tests.factories import COUNTY, D, briefing, schedule
 from tracker.extensions import db
 from tracker.registry.models import State
 
-
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(D("2011-01-31"), tick=False):
-        yield
+pytestmark = pytest.mark.today(D("2011-01-31"))
 
 
 EDIT = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from tests.factories import (
@@ -26,13 +25,9 @@ from tracker.registry.services import update_state
 from tracker.states import services
 from tracker.status.rule import Status, status_as_of
 
+pytestmark = pytest.mark.today(D("2011-01-31"))
+
 THIRD = "48005"
-
-
-@pytest.fixture(autouse=True)
-def _frozen_today():
-    with time_machine.travel(D("2011-01-31"), tick=False):
-        yield
 
 
 def _texas(day: str):
