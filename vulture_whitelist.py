@@ -29,7 +29,6 @@ _.enum_column_type  # the models' column type (models are not scanned)
 flush_context, connection_record, instances  # SQLAlchemy event listener signatures
 
 # Set on library objects, which read them.
-_.meeting_requested_by_id, _.meeting_held_by_id, _.resolved_by_id  # columns (ORM)
 _.font, _.number_format, _.freeze_panes, _.print_title_rows  # openpyxl cells and sheets
 _.subject, _.creator, _.modified, _.lastModifiedBy  # openpyxl document properties
 _.compress_type, _.external_attr  # zipfile.ZipInfo

@@ -56,8 +56,8 @@ def write_plan(path: Path) -> int:
     from sqlalchemy import select
 
     from tracker.extensions import db
-    from tracker.registry.models import Jurisdiction
     from tracker.plan.models import Activation
+    from tracker.registry.models import Jurisdiction
 
     activated = {
         fips: day

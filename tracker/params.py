@@ -72,11 +72,13 @@ class ChoiceParam(SelectField):
         if value:
             self.data = value
 
+    def refusal(self) -> str:
+        """What an unknown value is told."""
+        return f"{self.name} must be one of {', '.join(self.allowed())}; got {self.data!r}."
+
     def pre_validate(self, form) -> None:
         if self.data is not None and self.data not in self.allowed():
-            raise ValidationError(
-                f"{self.name} must be one of {', '.join(self.allowed())}; got {self.data!r}."
-            )
+            raise ValidationError(self.refusal())
 
 
 class FlagParam(BooleanField):

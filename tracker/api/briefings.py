@@ -6,7 +6,7 @@ from flask import jsonify
 
 from tracker.access import Role, requires
 from tracker.api import bp
-from tracker.api.envelope import iso, page_envelope
+from tracker.api.envelope import DATE, ERROR, PAGING, iso, page_envelope, paged, param
 from tracker.briefings.forms import BriefingFilterForm
 from tracker.briefings.models import Briefing, BriefingKind
 from tracker.pagination import paginate
@@ -37,18 +37,23 @@ def list_briefings():
     return jsonify(page_envelope(result, [briefing_json(b) for b in result.items]))
 
 
-_ERROR = {"$ref": "#/components/responses/Error"}
-
-
-def _query(name: str, description: str, schema: dict) -> dict:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-
+_BRIEFING = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "held_on": DATE,
+        "kind": {"type": "string", "enum": [k.value for k in BriefingKind]},
+        "kind_label": {"type": "string"},
+        "states": {"type": "array", "items": {"type": "string"}},
+        "jurisdictions": {"type": "array", "items": {"type": "string"}},
+        "presenter": {"type": ["string", "null"]},
+        "attendees": {"type": ["string", "null"]},
+        "materials_version": {"type": ["string", "null"]},
+        "notes": {"type": ["string", "null"]},
+        "is_demo": {"type": "boolean"},
+        "version": {"type": "integer"},
+    },
+}
 
 OPENAPI_PATHS: dict = {
     "/briefings": {
@@ -62,75 +67,24 @@ OPENAPI_PATHS: dict = {
             ),
             "tags": ["briefings"],
             "parameters": [
-                _query(
+                param(
                     "state",
                     "Postal or FIPS code: briefings covering the state or any of its jurisdictions.",
-                    {"type": "string"},
                 ),
-                _query(
+                param(
                     "kind",
                     "Kind of briefing.",
                     {"type": "string", "enum": [k.value for k in BriefingKind]},
                 ),
-                _query("from", "Held on or after this date.", {"type": "string", "format": "date"}),
-                _query("to", "Held on or before this date.", {"type": "string", "format": "date"}),
-                _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
-                _query(
-                    "per_page",
-                    "Items per page (default 50, at most 500).",
-                    {"type": "integer", "minimum": 1, "maximum": 500},
-                ),
+                param("from", "Held on or after this date.", DATE),
+                param("to", "Held on or before this date.", DATE),
+                *PAGING,
             ],
             "responses": {
-                "200": {
-                    "description": "One page of briefings.",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["items", "page", "per_page", "total", "pages"],
-                                "properties": {
-                                    "items": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "properties": {
-                                                "id": {"type": "integer"},
-                                                "held_on": {"type": "string", "format": "date"},
-                                                "kind": {
-                                                    "type": "string",
-                                                    "enum": [k.value for k in BriefingKind],
-                                                },
-                                                "kind_label": {"type": "string"},
-                                                "states": {
-                                                    "type": "array",
-                                                    "items": {"type": "string"},
-                                                },
-                                                "jurisdictions": {
-                                                    "type": "array",
-                                                    "items": {"type": "string"},
-                                                },
-                                                "presenter": {"type": ["string", "null"]},
-                                                "attendees": {"type": ["string", "null"]},
-                                                "materials_version": {"type": ["string", "null"]},
-                                                "notes": {"type": ["string", "null"]},
-                                                "is_demo": {"type": "boolean"},
-                                                "version": {"type": "integer"},
-                                            },
-                                        },
-                                    },
-                                    "page": {"type": "integer"},
-                                    "per_page": {"type": "integer"},
-                                    "total": {"type": "integer"},
-                                    "pages": {"type": "integer"},
-                                },
-                            }
-                        }
-                    },
-                },
-                "400": _ERROR,
-                "401": _ERROR,
-                "403": _ERROR,
+                "200": paged("One page of briefings.", _BRIEFING),
+                "400": ERROR,
+                "401": ERROR,
+                "403": ERROR,
             },
         }
     }

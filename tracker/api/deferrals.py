@@ -10,7 +10,7 @@ from flask import jsonify, url_for
 
 from tracker.access import Role, requires
 from tracker.api import bp
-from tracker.api.envelope import iso, page_envelope
+from tracker.api.envelope import DATE, ERROR, PAGING, iso, page_envelope, paged, param
 from tracker.deferrals import queries
 from tracker.deferrals.clocks import Badges, badges_for
 from tracker.deferrals.log import OPEN, SORTS, LogFilterForm, log_page
@@ -114,23 +114,9 @@ def get_deferral(request_id: int):
     return jsonify(deferral_json(letter, badges_for([letter], as_of)[letter.id], detail=True))
 
 
-_ERROR = {"$ref": "#/components/responses/Error"}
-
-
-def _query(name: str, description: str, schema: dict) -> dict:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-
-
-_DATE = {"type": "string", "format": "date"}
-_NULL_DATE = {"type": ["string", "null"], "format": "date"}
+_NULLDATE = {"type": ["string", "null"], "format": "date"}
 _NULL_TEXT = {"type": ["string", "null"]}
-_AS_OF = _query("as_of", "Judge status, overdue and urgent on this date (default today).", _DATE)
+_AS_OF = param("as_of", "Judge status, overdue and urgent on this date (default today).", DATE)
 _DEFERRAL_SCHEMA = {
     "type": "object",
     "properties": {
@@ -138,27 +124,27 @@ _DEFERRAL_SCHEMA = {
         "jurisdiction_fips": {"type": "string"},
         "jurisdiction": {"type": "string"},
         "state": {"type": "string"},
-        "letter_date": _DATE,
-        "received_on": _DATE,
+        "letter_date": DATE,
+        "received_on": DATE,
         "channel": {"type": "string", "enum": [c.value for c in Channel]},
         "sender_name": {"type": "string"},
         "sender_title": _NULL_TEXT,
         "sender_agency": _NULL_TEXT,
         "addressed_to": {"type": "string", "enum": [a.value for a in AddressedTo]},
         "kind": {"type": "string", "enum": [k.value for k in RequestKind]},
-        "requested_date": _NULL_DATE,
+        "requested_date": _NULLDATE,
         "summary": _NULL_TEXT,
         "status": {"type": "string", "enum": [s.value for s in DeferralStatus]},
         "status_as_of": {"type": ["string", "null"]},
-        "meeting_requested_on": _NULL_DATE,
-        "meeting_held_on": _NULL_DATE,
+        "meeting_requested_on": _NULLDATE,
+        "meeting_held_on": _NULLDATE,
         "resolution": {"type": ["string", "null"], "enum": [r.value for r in Resolution] + [None]},
-        "resolved_on": _NULL_DATE,
-        "adjusted_to": _NULL_DATE,
+        "resolved_on": _NULLDATE,
+        "adjusted_to": _NULLDATE,
         "overdue": {"type": "boolean"},
         "urgent": {"type": "boolean"},
-        "meeting_due_by": _DATE,
-        "scheduled_on": _NULL_DATE,
+        "meeting_due_by": DATE,
+        "scheduled_on": _NULLDATE,
         "is_demo": {"type": "boolean"},
         "version": {"type": "integer"},
         "attachments": {
@@ -190,74 +176,40 @@ OPENAPI_PATHS: dict = {
             "tags": ["deferrals"],
             "parameters": [
                 _AS_OF,
-                _query(
+                param(
                     "status",
                     "Workflow status on as_of, or open.",
                     {"type": "string", "enum": [OPEN, *(s.value for s in DeferralStatus)]},
                 ),
-                _query("state", "State postal or FIPS code.", {"type": "string"}),
-                _query(
+                param("state", "State postal or FIPS code."),
+                param(
                     "channel",
                     "How the letter arrived.",
                     {"type": "string", "enum": [c.value for c in Channel]},
                 ),
-                _query(
+                param(
                     "kind",
                     "What is asked.",
                     {"type": "string", "enum": [k.value for k in RequestKind]},
                 ),
-                _query("received_from", "Received on or after this date.", _DATE),
-                _query("received_to", "Received on or before this date.", _DATE),
-                _query(
+                param("received_from", "Received on or after this date.", DATE),
+                param("received_to", "Received on or before this date.", DATE),
+                param(
                     "overdue",
                     "1: only requests overdue on as_of.",
                     {"type": "string", "enum": ["1"]},
                 ),
-                _query(
+                param(
                     "urgent", "1: only requests urgent on as_of.", {"type": "string", "enum": ["1"]}
                 ),
-                _query(
-                    "q",
-                    "Search sender name or agency, jurisdiction name or FIPS.",
-                    {"type": "string"},
-                ),
-                _query("sort", "Order of the items.", {"type": "string", "enum": list(SORTS)}),
-                _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
-                _query(
-                    "per_page",
-                    "Items per page (default 50, at most 500).",
-                    {"type": "integer", "minimum": 1, "maximum": 500},
-                ),
+                param("q", "Search sender name or agency, jurisdiction name or FIPS."),
+                param("sort", "Order of the items.", {"type": "string", "enum": list(SORTS)}),
+                *PAGING,
             ],
             "responses": {
-                "200": {
-                    "description": "One page of deferral requests.",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": [
-                                    "items",
-                                    "page",
-                                    "per_page",
-                                    "total",
-                                    "pages",
-                                    "as_of",
-                                ],
-                                "properties": {
-                                    "items": {"type": "array", "items": _DEFERRAL_SCHEMA},
-                                    "page": {"type": "integer"},
-                                    "per_page": {"type": "integer"},
-                                    "total": {"type": "integer"},
-                                    "pages": {"type": "integer"},
-                                    "as_of": _DATE,
-                                },
-                            }
-                        }
-                    },
-                },
-                "400": _ERROR,
-                "401": _ERROR,
+                "200": paged("One page of deferral requests.", _DEFERRAL_SCHEMA, as_of=DATE),
+                "400": ERROR,
+                "401": ERROR,
             },
         }
     },
@@ -280,9 +232,9 @@ OPENAPI_PATHS: dict = {
                     "description": "The request.",
                     "content": {"application/json": {"schema": _DEFERRAL_SCHEMA}},
                 },
-                "400": _ERROR,
-                "401": _ERROR,
-                "404": _ERROR,
+                "400": ERROR,
+                "401": ERROR,
+                "404": ERROR,
             },
         }
     },

@@ -20,3 +20,45 @@ def page_envelope(page: Page, items: list) -> dict:
 
 def iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# --- how the OpenAPI document describes them (each module describes its own endpoints) --------
+
+ERROR = {"$ref": "#/components/responses/Error"}
+DATE = {"type": "string", "format": "date"}
+
+
+def param(name: str, description: str, schema: dict | None = None) -> dict:
+    """An optional query parameter (a string unless `schema` says otherwise)."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+PAGING = [
+    param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    param(
+        "per_page",
+        "Items per page (default 50, at most 500).",
+        {"type": "integer", "minimum": 1, "maximum": 500},
+    ),
+]
+
+
+def paged(description: str, item: dict, **extra: dict) -> dict:
+    """The 200 response of a list endpoint: the paging envelope of `item`s, plus `extra`
+    properties (all present in every answer)."""
+    properties = {
+        "items": {"type": "array", "items": item},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "total": {"type": "integer"},
+        "pages": {"type": "integer"},
+        **extra,
+    }
+    schema = {"type": "object", "required": list(properties), "properties": properties}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}

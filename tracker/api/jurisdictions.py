@@ -13,7 +13,7 @@ from flask import jsonify
 
 from tracker.access import is_staff
 from tracker.api import bp
-from tracker.api.envelope import iso, page_envelope
+from tracker.api.envelope import DATE, ERROR, PAGING, iso, page_envelope, paged, param
 from tracker.briefings.services import briefing_reach
 from tracker.deferrals.clocks import open_request_counts
 from tracker.jurisdictions import services
@@ -118,14 +118,7 @@ def show_jurisdiction(fips: str):
 
 # --- OpenAPI ---------------------------------------------------------------------------------
 
-_ERROR = {"$ref": "#/components/responses/Error"}
-_AS_OF = {
-    "name": "as_of",
-    "in": "query",
-    "required": False,
-    "description": "The date the answer is for (YYYY-MM-DD); default today.",
-    "schema": {"type": "string", "format": "date"},
-}
+_AS_OF = {"$ref": "#/components/parameters/as_of"}
 _STATUS_VALUES = [status.value for status in STAFF_STATUSES]
 _STATUS_ITEM = {
     "type": "object",
@@ -201,7 +194,7 @@ OPENAPI_PATHS: dict = {
                         }
                     },
                 },
-                "400": _ERROR,
+                "400": ERROR,
             },
         }
     },
@@ -211,75 +204,30 @@ OPENAPI_PATHS: dict = {
             "operationId": "listJurisdictions",
             "parameters": [
                 _AS_OF,
-                {
-                    "name": "state",
-                    "in": "query",
-                    "required": False,
-                    "description": "Postal code (TX) or state FIPS code (48).",
-                    "schema": {"type": "string"},
-                },
-                {
-                    "name": "status",
-                    "in": "query",
-                    "required": False,
-                    "description": "One status, or past_due (a planned date passed without "
-                    "activation). Anonymous callers may use only activated, planned, "
-                    "not_scheduled and past_due.",
-                    "schema": {"type": "string", "enum": [*_STATUS_VALUES, "past_due"]},
-                },
-                {
-                    "name": "q",
-                    "in": "query",
-                    "required": False,
-                    "description": "Search: the start of a FIPS code, or part of a name.",
-                    "schema": {"type": "string"},
-                },
-                {
-                    "name": "sort",
-                    "in": "query",
-                    "required": False,
-                    "description": "Order of the rows; default state (then name).",
-                    "schema": {"type": "string", "enum": list(services.SORT_LABELS)},
-                },
-                {
-                    "name": "order",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "string", "enum": ["asc", "desc"], "default": "asc"},
-                },
-                {
-                    "name": "page",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "integer", "minimum": 1, "default": 1},
-                },
-                {
-                    "name": "per_page",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-                },
+                param("state", "Postal code (TX) or state FIPS code (48)."),
+                param(
+                    "status",
+                    "One status, or past_due (a planned date passed without activation). "
+                    "Anonymous callers may use only activated, planned, not_scheduled and "
+                    "past_due.",
+                    {"type": "string", "enum": [*_STATUS_VALUES, "past_due"]},
+                ),
+                param("q", "Search: the start of a FIPS code, or part of a name."),
+                param(
+                    "sort",
+                    "Order of the rows; default state (then name).",
+                    {"type": "string", "enum": list(services.SORT_LABELS)},
+                ),
+                param(
+                    "order",
+                    "asc (default) or desc.",
+                    {"type": "string", "enum": ["asc", "desc"], "default": "asc"},
+                ),
+                *PAGING,
             ],
             "responses": {
-                "200": {
-                    "description": "One page of jurisdictions",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "items": {"type": "array", "items": _STATUS_ITEM},
-                                    "page": {"type": "integer"},
-                                    "per_page": {"type": "integer"},
-                                    "total": {"type": "integer"},
-                                    "pages": {"type": "integer"},
-                                    "as_of": {"type": "string", "format": "date"},
-                                },
-                            }
-                        }
-                    },
-                },
-                "400": _ERROR,
+                "200": paged("One page of jurisdictions", _STATUS_ITEM, as_of=DATE),
+                "400": ERROR,
             },
         }
     },
@@ -349,8 +297,8 @@ OPENAPI_PATHS: dict = {
                         }
                     },
                 },
-                "400": _ERROR,
-                "404": _ERROR,
+                "400": ERROR,
+                "404": ERROR,
             },
         }
     },

@@ -13,11 +13,10 @@ state and audience (If-None-Match -> 304), and is gzipped when the client accept
 
 from __future__ import annotations
 
-from flask import Response, request
-
 from tracker.access import is_staff
 from tracker.api import bp
 from tracker.maps.forms import MapForm
+from tracker.maps.geometry import precompressed_response
 from tracker.maps.services import status_payload
 from tracker.params import ChoiceParam
 
@@ -34,23 +33,16 @@ def map_status():
     as_of, state, names = form.as_of.data, form.state.data, form.names.data == "1"
     public = not is_staff()
     payload = status_payload(as_of, state=state, public=public, names=names)
-    etag = f'"{payload.etag}"'
     headers = {
-        "ETag": etag,
         "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}"
         if public
         else "private, max-age=0, must-revalidate",
         "Vary": "Accept-Encoding, Cookie",
         "X-Data-Version": str(payload.data_version),
     }
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        return Response(status=304, headers=headers)
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        headers["Content-Encoding"] = "gzip"
-        body = payload.gzipped
-    else:
-        body = payload.raw
-    return Response(body, mimetype="application/json", headers=headers)
+    return precompressed_response(
+        payload.raw, payload.gzipped, payload.etag, "application/json", headers
+    )
 
 
 _ERROR = {"$ref": "#/components/responses/Error"}

@@ -19,21 +19,21 @@ class BriefingKind(LabelledEnum):
     OTHER = "other", "Other"
 
 
-briefing_jurisdiction = Table(
-    "briefing_jurisdiction",
-    Base.metadata,
-    Column("briefing_id", ForeignKey("briefing.id", ondelete="CASCADE"), primary_key=True),
-    Column("jurisdiction_fips", ForeignKey("jurisdiction.fips"), primary_key=True),
-    Index("ix_briefing_jurisdiction_fips", "jurisdiction_fips"),
-)
+def _coverage_table(name: str, column: str, covered: str) -> Table:
+    """Which `covered` rows (jurisdictions or whole states) each briefing covered."""
+    return Table(
+        name,
+        Base.metadata,
+        Column("briefing_id", ForeignKey("briefing.id", ondelete="CASCADE"), primary_key=True),
+        Column(column, ForeignKey(covered), primary_key=True),
+        Index(f"ix_{name}_fips", column),
+    )
 
-briefing_state = Table(
-    "briefing_state",
-    Base.metadata,
-    Column("briefing_id", ForeignKey("briefing.id", ondelete="CASCADE"), primary_key=True),
-    Column("state_fips", ForeignKey("state.fips"), primary_key=True),
-    Index("ix_briefing_state_fips", "state_fips"),
+
+briefing_jurisdiction = _coverage_table(
+    "briefing_jurisdiction", "jurisdiction_fips", "jurisdiction.fips"
 )
+briefing_state = _coverage_table("briefing_state", "state_fips", "state.fips")
 
 
 class Briefing(Versioned, Timestamped, Base):

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from tracker.access import Role, requires, user_has
 from tracker.briefings import services
 from tracker.briefings.forms import BriefingFilterForm, BriefingForm
+from tracker.briefings.models import Briefing
 from tracker.dates import today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
@@ -73,21 +66,24 @@ def _save(form: BriefingForm, briefing_id: int | None):
         return None, 400
 
 
+def _form_page(form: BriefingForm, briefing: Briefing | None, done: str):
+    """Show the briefing form; on a valid post save it, commit, and go to the briefing."""
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        saved, status = _save(form, briefing.id if briefing else None)
+        if saved is not None:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("briefings.show_briefing", briefing_id=saved.id), code=303)
+    return render_template("briefings/form.html", form=form, briefing=briefing), status
+
+
 @bp.route("/briefings/new", methods=["GET", "POST"])
 @requires(Role.EDITOR)
 def new_briefing():
-    form = BriefingForm()
+    form = BriefingForm(held_on=today())
     form.set_state_choices(_all_states())
-    if request.method == "GET":
-        form.held_on.data = form.held_on.data or today()
-    status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        briefing, status = _save(form, None)
-        if briefing is not None:
-            db.session.commit()
-            flash("Briefing logged.", "success")
-            return redirect(url_for("briefings.show_briefing", briefing_id=briefing.id), code=303)
-    return render_template("briefings/form.html", form=form, briefing=None), status
+    return _form_page(form, None, "Briefing logged.")
 
 
 @bp.get("/briefings/<int:briefing_id>")
@@ -109,11 +105,4 @@ def edit_briefing(briefing_id: int):
         form.states.data = [s.postal for s in briefing.states]
         form.every_jurisdiction_in.data = []
         form.version.data = str(briefing.version_id)
-    status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        saved, status = _save(form, briefing_id)
-        if saved is not None:
-            db.session.commit()
-            flash("Briefing updated.", "success")
-            return redirect(url_for("briefings.show_briefing", briefing_id=saved.id), code=303)
-    return render_template("briefings/form.html", form=form, briefing=briefing), status
+    return _form_page(form, briefing, "Briefing updated.")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.audit.services import current_actor, record
+from tracker.audit.services import record, resolve_actor
 from tracker.auth.models import User
 from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
 from tracker.dates import today
@@ -124,7 +124,8 @@ def _check_date(held_on: dt.date | None) -> dt.date:
     return held_on
 
 
-def log_briefing(
+def _fill(
+    briefing: Briefing,
     *,
     held_on: dt.date,
     kind: BriefingKind | str,
@@ -135,31 +136,35 @@ def log_briefing(
     attendees: str | None = None,
     materials_version: str | None = None,
     notes: str | None = None,
-    actor: User | None = None,
 ) -> Briefing:
-    """Log a briefing that was held on `held_on` (today or earlier).
+    """Check a briefing's facts against the rules and write them onto `briefing`.
 
-    It must cover at least one jurisdiction or state. `every_jurisdiction_in` (postal or FIPS
-    codes) adds every jurisdiction of those states. Audited as "briefing.create".
+    It was held on `held_on` (today or earlier) and covers at least one jurisdiction or state;
+    `every_jurisdiction_in` (postal or FIPS codes) adds every jurisdiction of those states.
     """
     held_on = _check_date(held_on)
     try:
         kind = BriefingKind(kind)
     except ValueError as exc:
         raise DomainError(f"Unknown kind of briefing: {kind!r}.", field="kind") from exc
-    jurisdictions, covered_states = _coverage(jurisdiction_fips, every_jurisdiction_in, states)
-    actor = actor or current_actor()
-    briefing = Briefing(
-        held_on=held_on,
-        kind=kind,
-        presenter=_clean(presenter, "presenter"),
-        attendees=_clean(attendees, "attendees"),
-        materials_version=_clean(materials_version, "materials_version"),
-        notes=_clean(notes, "notes"),
-        recorded_by_id=actor.id if actor is not None else None,
+    briefing.jurisdictions, briefing.states = _coverage(
+        jurisdiction_fips, every_jurisdiction_in, states
     )
-    briefing.jurisdictions = jurisdictions
-    briefing.states = covered_states
+    briefing.held_on = held_on
+    briefing.kind = kind
+    briefing.presenter = _clean(presenter, "presenter")
+    briefing.attendees = _clean(attendees, "attendees")
+    briefing.materials_version = _clean(materials_version, "materials_version")
+    briefing.notes = _clean(notes, "notes")
+    return briefing
+
+
+def log_briefing(*, actor: User | None = None, **facts) -> Briefing:
+    """Log a briefing with `facts` (the keyword arguments of _fill, which states the rules).
+    Audited as "briefing.create"."""
+    actor = resolve_actor(actor)
+    briefing = Briefing(recorded_by_id=actor.id if actor is not None else None)
+    _fill(briefing, **facts)
     db.session.add(briefing)
     db.session.flush()
     record("briefing.create", "briefing", briefing.id, after=_snapshot(briefing), actor=actor)
@@ -180,38 +185,14 @@ def get_briefing(briefing_id: int, *, for_update_version: int | None = None) -> 
 
 
 def update_briefing(
-    briefing_id: int,
-    *,
-    expected_version: int,
-    held_on: dt.date,
-    kind: BriefingKind | str,
-    jurisdiction_fips: Iterable[str] = (),
-    every_jurisdiction_in: Iterable[str] = (),
-    states: Iterable[str] = (),
-    presenter: str | None = None,
-    attendees: str | None = None,
-    materials_version: str | None = None,
-    notes: str | None = None,
-    actor: User | None = None,
+    briefing_id: int, *, expected_version: int, actor: User | None = None, **facts
 ) -> Briefing:
-    """Correct a logged briefing. The same rules as logging, plus the version check: a form
-    rendered before someone else's save is refused (Conflict). Audited with before and after."""
+    """Correct a logged briefing: the same facts and rules as logging, plus the version check:
+    a form rendered before someone else's save is refused (Conflict). Audited with before and
+    after."""
     briefing = get_briefing(briefing_id, for_update_version=expected_version)
     before = _snapshot(briefing)
-    held_on = _check_date(held_on)
-    try:
-        kind = BriefingKind(kind)
-    except ValueError as exc:
-        raise DomainError(f"Unknown kind of briefing: {kind!r}.", field="kind") from exc
-    jurisdictions, covered_states = _coverage(jurisdiction_fips, every_jurisdiction_in, states)
-    briefing.held_on = held_on
-    briefing.kind = kind
-    briefing.presenter = _clean(presenter, "presenter")
-    briefing.attendees = _clean(attendees, "attendees")
-    briefing.materials_version = _clean(materials_version, "materials_version")
-    briefing.notes = _clean(notes, "notes")
-    briefing.jurisdictions = jurisdictions
-    briefing.states = covered_states
+    _fill(briefing, **facts)
     # Changing only the links would not UPDATE the row; touching it makes the version check bite
     # (flagged, so it is written even when the clock reads the same as at the last write).
     briefing.updated_at = utcnow()

@@ -8,8 +8,9 @@ commits. The workflow that follows a letter's logging is tracker.deferrals.workf
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tracker.audit.services import record, resolve_actor, snapshot
 from tracker.auth.models import User
@@ -31,6 +32,9 @@ from tracker.registry.lookup import find_jurisdiction
 from tracker.registry.models import Jurisdiction
 
 ATTACHMENT_FIELDS = ("deferral_request_id", "filename", "media_type", "size_bytes", "sha256")
+
+
+_Row = TypeVar("_Row", DeferralRequest, Attachment, DeferralNote)
 
 
 def _strip(value: str | None) -> str | None:
@@ -194,19 +198,21 @@ def log_request(
         is_demo=is_demo,
         created_by_id=actor.id if actor else None,
     )
-    db.session.add(request)
-    db.session.flush()
-    record(
-        "deferral.log",
-        "deferral_request",
-        request.id,
-        after=snapshot(request, REQUEST_FIELDS),
-        actor=actor,
-    )
+    _add("deferral.log", request, lambda: snapshot(request, REQUEST_FIELDS), actor)
     for upload in letter.uploads:
         _store_attachment(request, upload, actor)
     db.session.flush()
     return request
+
+
+def _add(action: str, row: _Row, after: Callable[[], dict], actor: User | None) -> _Row:
+    """Add a letter, or a row of one, flush it (for its id) and audit `action` on the letter
+    with `after()`."""
+    db.session.add(row)
+    db.session.flush()
+    letter_id = row.id if isinstance(row, DeferralRequest) else row.deferral_request_id
+    record(action, "deferral_request", letter_id, after=after(), actor=actor)
+    return row
 
 
 def _store_attachment(
@@ -221,16 +227,12 @@ def _store_attachment(
         content=upload.data,
         uploaded_by_id=actor.id if actor else None,
     )
-    db.session.add(attachment)
-    db.session.flush()
-    record(
+    return _add(
         "deferral.attach",
-        "deferral_request",
-        request.id,
-        after={"attachment_id": attachment.id, **snapshot(attachment, ATTACHMENT_FIELDS)},
-        actor=actor,
+        attachment,
+        lambda: {"attachment_id": attachment.id, **snapshot(attachment, ATTACHMENT_FIELDS)},
+        actor,
     )
-    return attachment
 
 
 def add_attachment(
@@ -263,13 +265,4 @@ def add_note(
     note = DeferralNote(
         deferral_request_id=request.id, body=body, author_id=actor.id if actor else None
     )
-    db.session.add(note)
-    db.session.flush()
-    record(
-        "deferral.note",
-        "deferral_request",
-        request.id,
-        after={"note_id": note.id, "body": body},
-        actor=actor,
-    )
-    return note
+    return _add("deferral.note", note, lambda: {"note_id": note.id, "body": body}, actor)

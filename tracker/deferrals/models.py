@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    and_,
-    or_,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, and_, or_
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, String, Text
 
 from tracker.db import Base, Timestamped, Versioned, utcnow
 from tracker.enums import LabelledEnum, enum_column_type

@@ -89,6 +89,27 @@ def _audit_step(action: str, request: DeferralRequest, before: dict, actor: User
     )
 
 
+def _move(
+    request: DeferralRequest,
+    step: str,
+    status: DeferralStatus,
+    actor: User | None,
+    *,
+    by: str,
+    **values,
+) -> DeferralRequest:
+    """Put the request in `status` with `values`, `by` (a *_by_id column) naming who took the
+    step, and audit it as "deferral.<step>" with the values before and after."""
+    actor = resolve_actor(actor)
+    before = snapshot(request, REQUEST_FIELDS)
+    request.status = status
+    for name, value in values.items():
+        setattr(request, name, value)
+    setattr(request, by, actor.id if actor else None)
+    _audit_step(f"deferral.{step}", request, before, actor)
+    return request
+
+
 def request_meeting(
     request: DeferralRequest,
     on: dt.date | None,
@@ -99,13 +120,14 @@ def request_meeting(
     """received -> meeting requested, on a date not before receipt and not in the future."""
     _check_step(request, "request_meeting", expected_version)
     on = _check_date(on, request.received_on, "the meeting was requested")
-    actor = resolve_actor(actor)
-    before = snapshot(request, REQUEST_FIELDS)
-    request.status = DeferralStatus.MEETING_REQUESTED
-    request.meeting_requested_on = on
-    request.meeting_requested_by_id = actor.id if actor else None
-    _audit_step("deferral.request_meeting", request, before, actor)
-    return request
+    return _move(
+        request,
+        "request_meeting",
+        DeferralStatus.MEETING_REQUESTED,
+        actor,
+        by="meeting_requested_by_id",
+        meeting_requested_on=on,
+    )
 
 
 def hold_meeting(
@@ -118,13 +140,14 @@ def hold_meeting(
     """meeting requested -> meeting held, on a date not before the request for it."""
     _check_step(request, "hold_meeting", expected_version)
     on = _check_date(on, request.meeting_requested_on, "the meeting was held")
-    actor = resolve_actor(actor)
-    before = snapshot(request, REQUEST_FIELDS)
-    request.status = DeferralStatus.MEETING_HELD
-    request.meeting_held_on = on
-    request.meeting_held_by_id = actor.id if actor else None
-    _audit_step("deferral.hold_meeting", request, before, actor)
-    return request
+    return _move(
+        request,
+        "hold_meeting",
+        DeferralStatus.MEETING_HELD,
+        actor,
+        by="meeting_held_by_id",
+        meeting_held_on=on,
+    )
 
 
 def resolve(
@@ -170,7 +193,6 @@ def resolve(
             "A new scheduled date goes only with “date adjusted”.", field="adjusted_to"
         )
     actor = resolve_actor(actor)
-    before = snapshot(request, REQUEST_FIELDS)
     source = f"deferral request #{request.id}"
     reason = (reason or "").strip() or None
     if resolution is Resolution.DATE_ADJUSTED:
@@ -194,13 +216,16 @@ def resolve(
             is_demo=request.is_demo,
             actor=actor,
         )
-    request.status = DeferralStatus.RESOLVED
-    request.resolution = resolution
-    request.resolved_on = on
-    request.resolved_by_id = actor.id if actor else None
-    request.adjusted_to = adjusted_to
-    _audit_step("deferral.resolve", request, before, actor)
-    return request
+    return _move(
+        request,
+        "resolve",
+        DeferralStatus.RESOLVED,
+        actor,
+        by="resolved_by_id",
+        resolution=resolution,
+        resolved_on=on,
+        adjusted_to=adjusted_to,
+    )
 
 
 def withdraw(
@@ -215,11 +240,12 @@ def withdraw(
     _check_step(request, "withdraw", expected_version)
     latest = request.meeting_held_on or request.meeting_requested_on or request.received_on
     on = _check_date(on, latest, "of the withdrawal")
-    actor = resolve_actor(actor)
-    before = snapshot(request, REQUEST_FIELDS)
-    request.status = DeferralStatus.WITHDRAWN
-    request.resolution = Resolution.WITHDRAWN
-    request.resolved_on = on
-    request.resolved_by_id = actor.id if actor else None
-    _audit_step("deferral.withdraw", request, before, actor)
-    return request
+    return _move(
+        request,
+        "withdraw",
+        DeferralStatus.WITHDRAWN,
+        actor,
+        by="resolved_by_id",
+        resolution=Resolution.WITHDRAWN,
+        resolved_on=on,
+    )

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.types import JSON, Date, DateTime, Integer, LargeBinary, String, Text
 
 from tracker.db import Base, utcnow
 

@@ -99,27 +99,15 @@ def write_table(
     )
 
 
-def render_export(
-    list_name: str,
-    fmt: str,
-    as_of: dt.date,
-    *,
-    state: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> RenderedExport:
-    """build_export(), remembered per (data version, list, format, as-of date, filters).
+def render_export(list_name: str, fmt: str, as_of: dt.date, **filters) -> RenderedExport:
+    """build_export() (`filters` are its state, date_from and date_to), remembered per data
+    version, list, format, as-of date and filters.
 
     The web, the API and the CLI all call this, so for the same data they serve the same bytes
     (the generation time is when the file was first written for this data).
     """
-    return cached(
-        "exports.render",
-        (list_name, fmt, as_of, state, date_from, date_to),
-        lambda: build_export(
-            list_name, fmt, as_of, state=state, date_from=date_from, date_to=date_to
-        ),
-    )
+    key = (list_name, fmt, as_of, *sorted(filters.items()))
+    return cached("exports.render", key, lambda: build_export(list_name, fmt, as_of, **filters))
 
 
 def commit_export_record(

@@ -17,18 +17,15 @@ from tracker.exports.table import Column, Row
 from tracker.formatting import long_date, noun, plural
 from tracker.status.rule import Status, cached_status_as_of
 
-ACTIVATED_COLUMNS = (
+_PLACE = (
     Column("state", "State"),
     Column("state_name", "State name"),
     Column("fips", "FIPS"),
     Column("jurisdiction", "Jurisdiction"),
-    Column("activated_on", "Activated on", "date"),
 )
+ACTIVATED_COLUMNS = (*_PLACE, Column("activated_on", "Activated on", "date"))
 PLANNED_COLUMNS = (
-    Column("state", "State"),
-    Column("state_name", "State name"),
-    Column("fips", "FIPS"),
-    Column("jurisdiction", "Jurisdiction"),
+    *_PLACE,
     Column("scheduled_on", "Scheduled on", "date"),
     Column("past_due", "Past due", "bool"),
 )

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from flask import Response, request
+
 from tracker.resources import runtime_folder
 
 SHAPE_FILES = {"counties": "counties.geojson", "states": "states.geojson"}
@@ -27,6 +29,20 @@ class ShapeFile:
     gzipped: bytes
     digest: str  # first 16 hex digits of the SHA-256 of `raw`
 
+
+def precompressed_response(
+    raw: bytes, gzipped: bytes, etag: str, mimetype: str, headers: dict[str, str]
+) -> Response:
+    """`raw` (or `gzipped`, when the client accepts gzip) with its ETag, or 304 Not Modified when
+    the client already holds that ETag. Used for the shapes files and the status documents."""
+    headers = {"ETag": f'"{etag}"', **headers}
+    if headers["ETag"] in [
+        tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
+    ]:
+        return Response(status=304, headers=headers)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        return Response(gzipped, mimetype=mimetype, headers={**headers, "Content-Encoding": "gzip"})
+    return Response(raw, mimetype=mimetype, headers=headers)
 
 
 @cache

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 
 from tracker.access import is_staff
 from tracker.maps import views
 from tracker.maps.forms import MapForm
-from tracker.maps.geometry import SHAPE_FILES, shape_file
+from tracker.maps.geometry import SHAPE_FILES, precompressed_response, shape_file
 
 bp = Blueprint("maps", __name__)
 
@@ -37,20 +37,13 @@ def shapes(name: str, digest: str):
     shapes_file = shape_file(name)
     if digest != shapes_file.digest:
         abort(404)
-    etag = f'"{shapes_file.digest}"'
-    headers = {
-        "ETag": etag,
-        "Cache-Control": f"public, max-age={ONE_YEAR}, immutable",
-        "Vary": "Accept-Encoding",
-    }
-    if etag in request.headers.get("If-None-Match", ""):
-        return Response(status=304, headers=headers)
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        headers["Content-Encoding"] = "gzip"
-        body = shapes_file.gzipped
-    else:
-        body = shapes_file.raw
-    return Response(body, mimetype="application/geo+json", headers=headers)
+    return precompressed_response(
+        shapes_file.raw,
+        shapes_file.gzipped,
+        shapes_file.digest,
+        "application/geo+json",
+        {"Cache-Control": f"public, max-age={ONE_YEAR}, immutable", "Vary": "Accept-Encoding"},
+    )
 
 
 @bp.get("/map/download")

@@ -5,18 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.types import Boolean, Date, DateTime, Integer, String, Text
 
 from tracker.db import Base, utcnow
 from tracker.enums import enum_column_type
@@ -27,7 +18,23 @@ class PlanChangeKind(enum.StrEnum):
     REMOVED = "removed"
 
 
-class PlanChange(Base):
+class Recorded:
+    """Where a plan fact came from, whether it is demo data, and who recorded it when."""
+
+    # "demo", an import file name, "deferral request #12", a citation of a published document...
+    source: Mapped[str] = mapped_column(String(300), nullable=False)
+    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow
+    )
+
+    @declared_attr
+    def recorded_by(cls):
+        return relationship("User")
+
+
+class PlanChange(Recorded, Base):
     """One decision about a jurisdiction's place in the plan. Never updated, never deleted.
 
     The plan on a date D is the latest change decided on or before D (ties broken by id, i.e.
@@ -54,24 +61,15 @@ class PlanChange(Base):
     scheduled_on: Mapped[dt.date | None] = mapped_column(Date)
     decided_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
-    # Where the decision came from: "demo", an import file name, "deferral request #12", a
-    # citation of a published document...
-    source: Mapped[str] = mapped_column(String(300), nullable=False)
     deferral_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("deferral_request.id"), index=True
     )
-    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, default=utcnow
-    )
 
     jurisdiction = relationship("Jurisdiction")
-    recorded_by = relationship("User")
     deferral_request = relationship("DeferralRequest", foreign_keys=[deferral_request_id])
 
 
-class Activation(Base):
+class Activation(Recorded, Base):
     """The day a jurisdiction activated. At most one per jurisdiction."""
 
     __tablename__ = "activation"
@@ -82,12 +80,5 @@ class Activation(Base):
         ForeignKey("jurisdiction.fips"), nullable=False, unique=True
     )
     activated_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
-    source: Mapped[str] = mapped_column(String(300), nullable=False)
-    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, default=utcnow
-    )
 
     jurisdiction = relationship("Jurisdiction")
-    recorded_by = relationship("User")

@@ -125,22 +125,24 @@ def _refuse_if_activated(jurisdiction: Jurisdiction, decided_on: dt.date) -> Non
         )
 
 
-def schedule(
+def decide(
     fips: str,
-    scheduled_on: dt.date,
+    kind: PlanChangeKind,
+    scheduled_on: dt.date | None,
     *,
-    decided_on: dt.date | None = None,
     reason: str,
     source: str,
+    decided_on: dt.date | None = None,
     expected_version: int | None = None,
     deferral_request_id: int | None = None,
     is_demo: bool = False,
     actor: User | None = None,
 ) -> PlanChange:
-    """Schedule (or reschedule) a jurisdiction's activation for `scheduled_on`.
+    """Append a plan change: `scheduled_on` (or removal, with None), decided on `decided_on`
+    (default today; never in the future), for a reason (required) from a source.
 
-    Appends a plan change decided on `decided_on` (default today; never in the future). A reason
-    is required. Refused once the jurisdiction has activated.
+    Refused once the jurisdiction has activated, and with Conflict when it changed since a form
+    rendered at `expected_version`. The change may come from a deferral request (linked).
     """
     jurisdiction = get_jurisdiction(fips, for_update_version=expected_version)
     decided_on = decided_on or today()
@@ -149,7 +151,7 @@ def schedule(
     _refuse_if_activated(jurisdiction, decided_on)
     change = PlanChange(
         jurisdiction_fips=jurisdiction.fips,
-        kind=PlanChangeKind.SCHEDULED,
+        kind=kind,
         scheduled_on=scheduled_on,
         decided_on=decided_on,
         reason=reason,
@@ -158,54 +160,29 @@ def schedule(
         is_demo=is_demo,
         recorded_by_id=_actor_id(actor),
     )
-    db.session.add(change)
-    _touch(jurisdiction)
-    db.session.flush()
-    record(
-        "plan.schedule",
-        "jurisdiction",
-        fips,
-        after=snapshot(change, PLAN_CHANGE_FIELDS),
-        actor=actor,
-    )
-    return change
+    action = "plan.schedule" if kind is PlanChangeKind.SCHEDULED else "plan.remove"
+    return _write(jurisdiction, change, action, PLAN_CHANGE_FIELDS, actor)
 
 
-def remove_from_plan(
-    fips: str,
-    *,
-    decided_on: dt.date | None = None,
-    reason: str,
-    source: str,
-    expected_version: int | None = None,
-    deferral_request_id: int | None = None,
-    is_demo: bool = False,
-    actor: User | None = None,
-) -> PlanChange:
-    """Take a jurisdiction out of the deployment plan (it can be scheduled again later)."""
-    jurisdiction = get_jurisdiction(fips, for_update_version=expected_version)
-    decided_on = decided_on or today()
-    _check_decided_on(decided_on)
-    reason = _require_reason(reason)
-    _refuse_if_activated(jurisdiction, decided_on)
-    change = PlanChange(
-        jurisdiction_fips=jurisdiction.fips,
-        kind=PlanChangeKind.REMOVED,
-        scheduled_on=None,
-        decided_on=decided_on,
-        reason=reason,
-        source=source,
-        deferral_request_id=deferral_request_id,
-        is_demo=is_demo,
-        recorded_by_id=_actor_id(actor),
-    )
-    db.session.add(change)
+def _write(jurisdiction: Jurisdiction, row, action: str, fields: tuple[str, ...], actor):
+    """Add `row`, bump the jurisdiction's version, flush, and audit it; returns `row`."""
+    db.session.add(row)
     _touch(jurisdiction)
     db.session.flush()
-    record(
-        "plan.remove", "jurisdiction", fips, after=snapshot(change, PLAN_CHANGE_FIELDS), actor=actor
-    )
-    return change
+    record(action, "jurisdiction", jurisdiction.fips, after=snapshot(row, fields), actor=actor)
+    return row
+
+
+def schedule(fips: str, scheduled_on: dt.date, **options) -> PlanChange:
+    """Schedule (or reschedule) a jurisdiction's activation for `scheduled_on`: a plan change
+    under decide()'s rules (`options` are its keyword arguments)."""
+    return decide(fips, PlanChangeKind.SCHEDULED, scheduled_on, **options)
+
+
+def remove_from_plan(fips: str, **options) -> PlanChange:
+    """Take a jurisdiction out of the deployment plan (it can be scheduled again later): a plan
+    change under decide()'s rules (`options` are its keyword arguments)."""
+    return decide(fips, PlanChangeKind.REMOVED, None, **options)
 
 
 def record_activation(
@@ -234,14 +211,4 @@ def record_activation(
         is_demo=is_demo,
         recorded_by_id=_actor_id(actor),
     )
-    db.session.add(activation)
-    _touch(jurisdiction)
-    db.session.flush()
-    record(
-        "plan.activate",
-        "jurisdiction",
-        fips,
-        after=snapshot(activation, ACTIVATION_FIELDS),
-        actor=actor,
-    )
-    return activation
+    return _write(jurisdiction, activation, "plan.activate", ACTIVATION_FIELDS, actor)

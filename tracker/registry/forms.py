@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.params import ChoiceParam
 from tracker.registry.lookup import find_state, state_options
@@ -26,12 +26,8 @@ class StateParam(ChoiceParam):
         if value:
             self.data = value
 
-    def pre_validate(self, form) -> None:
-        if self.data is not None and self.data not in self.allowed():
-            raise ValidationError(
-                f"{self.name} must be a state postal code (e.g. TX) or FIPS code, "
-                f"got {self.data!r}."
-            )
+    def refusal(self) -> str:
+        return f"{self.name} must be a state postal code (e.g. TX) or FIPS code, got {self.data!r}."
 
 
 def _state_choices() -> list[SelectChoice]:

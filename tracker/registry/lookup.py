@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypeVar
 
 from sqlalchemy import func, or_, select
 
@@ -15,6 +16,8 @@ from tracker.cache import cached
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
 from tracker.registry.models import Jurisdiction, State, StateKind
+
+_V = TypeVar("_V", State, Jurisdiction)
 
 
 def find_state(code: str | None) -> State | None:
@@ -32,12 +35,19 @@ def get_state(code: str, *, for_update_version: int | None = None) -> State:
     state = find_state(code)
     if state is None:
         raise NotFound(f"No state has code {(code or '').strip().upper()!r}.", field="state")
-    if for_update_version is not None and state.version_id != for_update_version:
+    return _unchanged(
+        state, for_update_version, f"{state.name} was changed", "reload the page to see it"
+    )
+
+
+def _unchanged(record: _V, version: int | None, changed: str, where: str) -> _V:
+    """`record`, or Conflict when a form rendered at `version` no longer shows what it holds."""
+    if version is not None and record.version_id != version:
         raise Conflict(
-            f"{state.name} was changed by someone else since you opened this page. Nothing was "
-            "saved; reload the page to see their change and try again."
+            f"{changed} by someone else since you opened this page ({where}). Nothing was "
+            "saved; review the change and try again."
         )
-    return state
+    return record
 
 
 def state_options() -> tuple[tuple[str, str, bool], ...]:
@@ -88,12 +98,8 @@ def get_jurisdiction(fips: str, *, for_update_version: int | None = None) -> Jur
     jurisdiction = db.session.get(Jurisdiction, fips)
     if jurisdiction is None:
         raise NotFound(f"No jurisdiction has FIPS code {fips!r}.", field="fips")
-    if for_update_version is not None and jurisdiction.version_id != for_update_version:
-        raise Conflict(
-            f"{jurisdiction.label} was changed by someone else since you opened this page "
-            "(see its timeline). Nothing was saved; review the change and try again."
-        )
-    return jurisdiction
+    changed = f"{jurisdiction.label} was changed"
+    return _unchanged(jurisdiction, for_update_version, changed, "see its timeline")
 
 
 def _named_in_state(postal: str, name: str) -> list[Jurisdiction]:
