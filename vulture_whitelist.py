@@ -19,6 +19,7 @@ _.rows_for_review  # plan.importing.service.ImportPreview: the preview page
 # Called by the frameworks we subclass or configure.
 _.process_formdata, _.pre_validate, _._value, _.field_flags, _.Meta  # WTForms fields and forms
 _.load_config, _.load  # gunicorn's BaseApplication (serve.TrackerServer)
+_.list_commands, _.get_command  # click.Group (cli.TrackerGroup)
 _.login_view, _.session_protection  # Flask-Login
 _.permanent  # Flask's session
 _.trim_blocks, _.lstrip_blocks  # Jinja
