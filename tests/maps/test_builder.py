@@ -119,7 +119,10 @@ def test_compact_encoding():
         "48005": ["p", "2012-01-01"],
         "48007": ["n"],
     }
-    document = status_document(ROWS, as_of="2010-08-31", data_version=7, public=True, names=True)
+    document = status_document(
+        ROWS, as_of="2010-08-31", data_version=7, public=True, headline="As of…", names=True
+    )
+    assert document["headline"] == "As of…"
     assert document["names"]["48003"] == "Andrews County"
     assert document["codes"]["d"] == "deferral_pending"
 

@@ -50,6 +50,18 @@ def test_anonymous_callers_get_only_public_statuses(app, client):
     assert response.headers["Cache-Control"] == "public, max-age=60"
 
 
+def test_the_document_brings_the_headline_the_map_shows(app, client):
+    """The map's script displays this sentence; the map page and the overview say the same."""
+    plan(app)
+    document = body(client.get(URL))
+    activated = sum(1 for entry in document["statuses"].values() if entry[0] == "a")
+    assert document["headline"].startswith(
+        f"As of 31 August 2010: {activated:,} of 3,233 county equivalents activated in "
+    )
+    page = client.get("/map?as_of=2010-08-31").get_data(as_text=True)
+    assert document["headline"] in page
+
+
 def test_staff_get_all_five_statuses_privately(app, signed_in):
     plan(app)
     client = signed_in("viewer")

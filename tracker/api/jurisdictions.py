@@ -118,7 +118,7 @@ def show_jurisdiction(fips: str):
 
 # --- OpenAPI ---------------------------------------------------------------------------------
 
-_AS_OF = {"$ref": "#/components/parameters/as_of"}
+_AS_OF = param("as_of", "The date the answer is for (YYYY-MM-DD); default today.", DATE)
 _STATUS_VALUES = [status.value for status in STAFF_STATUSES]
 _STATUS_ITEM = {
     "type": "object",
