@@ -42,6 +42,31 @@ def _parse_whole_number(value: str) -> int:
     return number
 
 
+def _parse_smtp_url(value: str) -> str:
+    """A mail server URL the tracker can use; the scheme says how the connection is secured."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("smtp", "smtps", "smtp+starttls"):
+        raise ValueError(
+            f"expected smtp://, smtps:// or smtp+starttls://, got {parts.scheme or 'no'} scheme"
+        )
+    if not parts.hostname:
+        raise ValueError("the URL names no mail server host")
+    parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    return value.strip()
+
+
+def _parse_timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not an IANA time zone name") from exc
+    return value.strip()
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -137,6 +162,34 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_positive_int,
     ),
     Setting(
+        "TRACKER_SMTP_URL",
+        None,
+        "Mail server for correspondence and the daily digest: smtp://host:25, "
+        "smtp+starttls://user:password@host:587 or smtps://user:password@host:465 (user and "
+        "password percent-encoded). Unset: nothing is e-mailed; letters are downloaded as PDF "
+        "and recorded as sent by post or fax.",
+        _parse_smtp_url,
+    ),
+    Setting(
+        "TRACKER_MAIL_FROM",
+        None,
+        "The From address of every message the tracker sends, e.g. "
+        "Activation Program Office <activation@example.gov>. Required with TRACKER_SMTP_URL.",
+    ),
+    Setting(
+        "TRACKER_OFFICE_EMAIL",
+        None,
+        "The program office's mailbox: copied on every outgoing letter and named as its "
+        "Reply-To, so answers reach the office rather than one person.",
+    ),
+    Setting(
+        "TRACKER_TIMEZONE",
+        "America/New_York",
+        "The office's time zone (IANA name): it decides which calendar day an e-mail arrived "
+        "on, the date printed on letters and the day the daily digest belongs to.",
+        _parse_timezone,
+    ),
+    Setting(
         "TRACKER_RATELIMIT_STORAGE_URL",
         "memory://",
         "Where sign-in throttling counters live (a Flask-Limiter storage URI). Use a shared "
@@ -210,6 +263,12 @@ def build_flask_config(
             )
         secret = _development_secret(instance_path)
         settings["TRACKER_SECRET_KEY"] = secret
+
+    if settings["TRACKER_SMTP_URL"] and not settings["TRACKER_MAIL_FROM"]:
+        raise ConfigurationError(
+            "TRACKER_MAIL_FROM is not set: with TRACKER_SMTP_URL the tracker needs the address "
+            "its messages come from."
+        )
 
     database_url = settings["TRACKER_DATABASE_URL"]
     if not database_url:

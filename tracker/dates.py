@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from tracker.errors import DomainError
 
@@ -24,3 +27,16 @@ def parse_iso_date(
         raise DomainError(
             f"{field} must be a date written YYYY-MM-DD, got {value!r}.", field=field
         ) from exc
+
+
+def office_zone() -> ZoneInfo:
+    """TRACKER_TIMEZONE: the office's time zone."""
+    return ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+
+
+def office_date(moment: dt.datetime) -> dt.date:
+    """The office's calendar date at `moment` (an e-mail sent at 01:30 UTC on 12 January
+    arrived on 11 January in Washington). A naive moment is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(office_zone()).date()

@@ -4,7 +4,9 @@ from tracker.access import Role
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
+from tracker.correspondence.models import Correspondence, IntakeDraft
 from tracker.deferrals.models import Attachment, DeferralNote, DeferralRequest
+from tracker.digest.models import DigestDelivery
 from tracker.exports.models import ExportRecord, Release, ReleaseFile
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
 from tracker.registry.models import Jurisdiction, JurisdictionKind, State, StateKind
@@ -15,9 +17,12 @@ __all__ = [
     "AuditEvent",
     "Briefing",
     "BriefingKind",
+    "Correspondence",
     "DeferralNote",
     "DeferralRequest",
+    "DigestDelivery",
     "ExportRecord",
+    "IntakeDraft",
     "Jurisdiction",
     "JurisdictionKind",
     "PlanChange",

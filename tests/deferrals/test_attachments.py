@@ -30,6 +30,19 @@ def test_the_name_does_not_decide_the_type(app_context):
     assert check_upload(Upload("no-extension", samples.EML)).media_type == "message/rfc822"
 
 
+def test_an_e_mail_with_an_8_bit_body_in_its_own_charset_is_still_an_e_mail(app_context):
+    # Windows-1252 curly quotes (0x93, 0x94) are control characters in Latin-1: the body is
+    # not "text", but the headers say what the file is.
+    message = (
+        b"From: Pat <pat@county.example>\r\nTo: office@example.gov\r\nSubject: Delay\r\n"
+        b"Content-Type: text/plain; charset=windows-1252\r\n\r\nOur \x93booking\x94 system.\r\n"
+    )
+    assert check_upload(Upload("letter.eml", message)).media_type == "message/rfc822"
+    # Binary junk after a blank line is not enough to make headers of nonsense.
+    with pytest.raises(DomainError):
+        check_upload(Upload("x.eml", b"Not: really\r\n\r\n\x00\x01\x02"))
+
+
 def test_text_that_only_looks_a_bit_like_headers_is_plain_text(app_context):
     text = b"Subject: my notes\nThese are notes, not an e-mail.\n"
     assert check_upload(Upload("notes.txt", text)).media_type == "text/plain"

@@ -51,6 +51,16 @@ MATRIX: dict[str, dict[str, str | None]] = {
     "deferrals.download_attachment": {"GET": VIEWER},
     "exports.export_letter_log": {"GET": VIEWER},
     "deferrals.jurisdiction_options": {"GET": VIEWER},
+    # Correspondence and e-mails taken in: staff only; editors send and decide
+    "correspondence.prepare": {"GET": EDITOR},
+    "correspondence.send_correspondence": {"POST": EDITOR},
+    "correspondence.download": {"GET": VIEWER},
+    "correspondence.intake_messages": {"GET": EDITOR, "POST": EDITOR},
+    "correspondence.list_drafts": {"GET": VIEWER},
+    "correspondence.show_draft": {"GET": EDITOR},
+    "correspondence.confirm_draft": {"POST": EDITOR},
+    "correspondence.discard_draft": {"POST": EDITOR},
+    "correspondence.download_draft_message": {"GET": VIEWER},
     # Briefings, states, readiness
     "briefings.list_briefings": {"GET": VIEWER},
     "briefings.new_briefing": {"GET": EDITOR, "POST": EDITOR},

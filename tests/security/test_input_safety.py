@@ -24,6 +24,16 @@ LINK = "javascript:alert(1)"
 PROBE = f"{SCRIPT} {IMG} {LINK}"
 # Text only staff may see (letters, SIB contacts) carries this mark, to catch leaks to the public.
 INTERNAL = " internal-only"
+# An e-mail taken in with markup in its sender's name, subject and text.
+HOSTILE_EML = (
+    "Message-ID: <hostile.1@hostile.example>\r\n"
+    "Date: Mon, 17 Jan 2011 09:00:00 -0600\r\n"
+    f'From: "{SCRIPT}" <internal-only@hostile.example>\r\n'
+    "To: activation@office.example\r\n"
+    f"Subject: {SCRIPT}{INTERNAL}\r\n"
+    "\r\n"
+    f"{PROBE}{INTERNAL}\r\n"
+).encode()
 LIVE_MARKUP = re.compile(r"<script>alert|<img src=x onerror|href=\"?javascript:", re.IGNORECASE)
 
 
@@ -33,6 +43,8 @@ def hostile_records(app, make_user):
     from tracker.audit.services import set_command_actor
     from tracker.auth.services import create_user
     from tracker.briefings.services import log_briefing
+    from tracker.correspondence.intake import take_in
+    from tracker.correspondence.services import record_sent
     from tracker.deferrals.attachments import Upload
     from tracker.deferrals.letters import add_note, log_request
     from tracker.extensions import db
@@ -53,12 +65,25 @@ def hostile_records(app, make_user):
             sender_name=PROBE + INTERNAL,
             sender_title=PROBE + INTERNAL,
             sender_agency=PROBE + INTERNAL,
+            sender_email="internal-only@hostile.example",
+            sender_address=PROBE + INTERNAL,
             addressed_to="both",
             kind="not_activate",
             summary=PROBE + INTERNAL,
             uploads=[Upload(f"{SCRIPT}.pdf", b"%PDF-1.4\n%%EOF\n")],
         )
         add_note(letter, PROBE + INTERNAL)
+        record_sent(
+            letter,
+            kind="acknowledgement",
+            to=PROBE + INTERNAL,
+            cc=PROBE + INTERNAL,
+            subject=PROBE[:150] + INTERNAL,
+            body=PROBE + INTERNAL,
+            sent_on=D("2011-01-13"),
+            sent_by="post",
+        )
+        draft = take_in(HOSTILE_EML, "hostile.eml")
         briefing = log_briefing(
             held_on=D("2011-01-05"),
             kind="local_briefing",
@@ -74,12 +99,13 @@ def hostile_records(app, make_user):
             expected_version=state,
             sib_name=PROBE + INTERNAL,
             sib_contact=PROBE + INTERNAL,
+            sib_email="internal-only@sib.example",
             moa_signed_on=None,
             moa_terminated_on=None,
             receives_results=True,
         )
         db.session.commit()
-        return {"letter": letter.id, "briefing": briefing.id}
+        return {"letter": letter.id, "briefing": briefing.id, "draft": draft.id}
 
 
 def staff_pages(ids) -> list[str]:
@@ -89,6 +115,9 @@ def staff_pages(ids) -> list[str]:
         f"/jurisdictions/{COUNTY}",
         "/deferrals?as_of=2011-01-20",
         f"/deferrals/{ids['letter']}",
+        f"/deferrals/{ids['letter']}/correspondence/acknowledgement",
+        "/deferrals/drafts",
+        f"/deferrals/drafts/{ids['draft']}",
         "/briefings",
         f"/briefings/{ids['briefing']}",
         f"/briefings/{ids['briefing']}/edit",
@@ -138,6 +167,10 @@ def test_markup_in_every_free_text_field_is_shown_escaped(hostile_records, signe
     assert f"/deferrals/{hostile_records['letter']}" in escaped_on
     assert f"/briefings/{hostile_records['briefing']}" in escaped_on
     assert "/states/TX" in escaped_on and "/admin/users" in escaped_on
+    assert (
+        "/deferrals/drafts" in escaped_on
+        and f"/deferrals/drafts/{hostile_records['draft']}" in escaped_on
+    )
 
 
 def test_public_pages_never_show_letters_and_stay_inert(hostile_records, client):

@@ -64,3 +64,56 @@ def off_origin(urls: list[str]) -> list[str]:
 def csrf_token(page: str) -> str:
     """The CSRF token of the (first) form on a page, to post it as a browser would."""
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+class _FormReader(HTMLParser):
+    """The fields of the first form posting to `action`, as a browser would send them unchanged
+    (inputs with their values, textareas with their text, selects with their selected option;
+    submit buttons left out)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.inside = False
+        self.done = False
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and not self.done and attrs.get("action") == self.action:
+            self.inside = True
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "file"):
+            self.fields[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and ("selected" in attrs):
+            self.fields[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.inside:
+            self.inside, self.done = False, True
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def form_fields(html: str, action: str) -> dict[str, str]:
+    reader = _FormReader(action)
+    reader.feed(html)
+    assert reader.done, f"no form posting to {action}"
+    # Browsers drop the one newline that may follow <textarea>.
+    return {k: v.removeprefix("\r\n").removeprefix("\n") if k in ("body", "sender_address") else v
+            for k, v in reader.fields.items()}  # fmt: skip

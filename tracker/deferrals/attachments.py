@@ -137,6 +137,14 @@ def _is_email(text: str) -> bool:
     return sum(1 for name in _MAIL_HEADERS if message.get(name) is not None) >= 2
 
 
+def _has_mail_headers(data: bytes) -> bool:
+    """An e-mail whose body is 8-bit text in its own character set (Windows-1252 quotes, say):
+    the header block alone is text with mail headers, whatever bytes the body holds."""
+    head = re.split(rb"\r?\n\r?\n", data, maxsplit=1)[0]
+    text = _as_text(head)
+    return text is not None and _is_email(text)
+
+
 def _describe_kind(data: bytes) -> str | None:
     """A short human name for content we refuse, when we can tell what it is."""
     if _MARKUP.match(data[:512]):
@@ -175,6 +183,8 @@ def detect_media_type(data: bytes, filename: str) -> str:
         text = _as_text(data)
         if text is not None:
             return EML if _is_email(text) else TEXT
+        if _has_mail_headers(data):
+            return EML
     found = _describe_kind(data) or "not a recognised document"
     claimed = EXTENSION_CLAIMS.get(PurePath(filename.lower()).suffix)
     if claimed is not None:

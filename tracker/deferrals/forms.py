@@ -54,6 +54,18 @@ class NewDeferralForm(FlaskForm):
     )
     sender_title = StringField("Sender title", validators=[Optional(), Length(max=200)])
     sender_agency = StringField("Sender agency", validators=[Optional(), Length(max=200)])
+    sender_email = StringField(
+        "Sender e-mail",
+        validators=[Optional()],  # its rules are log_request's (a valid address)
+        description="Where the office's answers go by e-mail. Staff only.",
+        render_kw={"autocomplete": "off"},
+    )
+    sender_address = TextAreaField(
+        "Sender postal address",
+        validators=[Optional()],  # its length rule is log_request's
+        description="Printed on the office's letters. Staff only.",
+        render_kw={"rows": 3},
+    )
     addressed_to = SelectField(
         "Addressed to",
         choices=[SelectChoice("", "Choose…")] + enum_choices(AddressedTo),

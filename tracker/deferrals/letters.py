@@ -28,6 +28,7 @@ from tracker.deferrals.models import (
 )
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
+from tracker.mail import check_address
 from tracker.registry.lookup import find_jurisdiction
 from tracker.registry.models import Jurisdiction
 
@@ -58,6 +59,7 @@ class _CheckedLetter:
     addressed_to: AddressedTo | None = None
     kind: RequestKind | None = None
     sender_name: str | None = None
+    sender_email: str | None = None
     uploads: tuple[CheckedUpload, ...] = ()
 
 
@@ -73,6 +75,8 @@ def _check_letter(
     requested_date: dt.date | None,
     uploads: Sequence[Upload],
     require_attachment: bool,
+    sender_email: str | None = None,
+    sender_address: str | None = None,
 ) -> _CheckedLetter:
     errors: dict[str, str] = {}
     found: Jurisdiction | None = None
@@ -107,6 +111,13 @@ def _check_letter(
     sender_name = _strip(sender_name)
     if sender_name is None:
         errors["sender_name"] = "Give the name of the person who signed or sent the letter."
+    checked_email = None
+    try:
+        checked_email = check_address(sender_email, "sender_email")
+    except DomainError as exc:
+        errors["sender_email"] = exc.message
+    if sender_address and len(sender_address) > 1000:
+        errors["sender_address"] = "The postal address is at most 1,000 characters."
     checked: list[CheckedUpload] = []
     problems: list[str] = []
     for upload in uploads:
@@ -122,6 +133,7 @@ def _check_letter(
         errors=errors,
         jurisdiction=found,
         sender_name=sender_name,
+        sender_email=checked_email,
         uploads=tuple(checked),
         **parsed,
     )
@@ -152,6 +164,8 @@ def log_request(
     requested_date: dt.date | None = None,
     sender_title: str | None = None,
     sender_agency: str | None = None,
+    sender_email: str | None = None,
+    sender_address: str | None = None,
     summary: str | None = None,
     uploads: Sequence[Upload] = (),
     require_attachment: bool = True,
@@ -162,9 +176,9 @@ def log_request(
 
     Rules: the jurisdiction exists; the received date is given, not in the future and not before
     the letter date; a request to defer names the date asked for, after the letter date; a
-    sender is named; every attachment passes check_upload (and at least one is given unless
-    `require_attachment` is false). Every broken rule is reported at once (InvalidRequest) and
-    nothing is written.
+    sender is named, and the sender's e-mail for answers, when given, is a valid address; every
+    attachment passes check_upload (and at least one is given unless `require_attachment` is
+    false). Every broken rule is reported at once (InvalidRequest) and nothing is written.
     """
     letter = _check_letter(
         jurisdiction=jurisdiction,
@@ -177,6 +191,8 @@ def log_request(
         requested_date=requested_date,
         uploads=uploads,
         require_attachment=require_attachment,
+        sender_email=sender_email,
+        sender_address=sender_address,
     )
     if letter.errors:
         raise InvalidRequest(letter.errors)
@@ -190,6 +206,8 @@ def log_request(
         sender_name=letter.sender_name,
         sender_title=_strip(sender_title),
         sender_agency=_strip(sender_agency),
+        sender_email=letter.sender_email,
+        sender_address=_strip(sender_address),
         addressed_to=letter.addressed_to,
         kind=kind,
         requested_date=requested_date if kind is RequestKind.DEFER else None,

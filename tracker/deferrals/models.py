@@ -55,6 +55,8 @@ REQUEST_FIELDS = (
     "sender_name",
     "sender_title",
     "sender_agency",
+    "sender_email",
+    "sender_address",
     "addressed_to",
     "kind",
     "requested_date",
@@ -108,6 +110,9 @@ class DeferralRequest(Versioned, Timestamped, Base):
     sender_name: Mapped[str] = mapped_column(String(200), nullable=False)
     sender_title: Mapped[str | None] = mapped_column(String(200))
     sender_agency: Mapped[str | None] = mapped_column(String(200))
+    # Contacts for the office's answers (staff only, never public).
+    sender_email: Mapped[str | None] = mapped_column(String(254))
+    sender_address: Mapped[str | None] = mapped_column(Text)
     addressed_to: Mapped[AddressedTo] = mapped_column(
         enum_column_type(AddressedTo, "addressed_to"), nullable=False
     )

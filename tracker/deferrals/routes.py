@@ -89,6 +89,8 @@ def new_deferral():
         "sender_name": form.sender_name.data,
         "sender_title": form.sender_title.data,
         "sender_agency": form.sender_agency.data,
+        "sender_email": form.sender_email.data,
+        "sender_address": form.sender_address.data,
         "addressed_to": form.addressed_to.data,
         "kind": form.kind.data,
         "requested_date": form.requested_date.data,

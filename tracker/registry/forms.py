@@ -46,6 +46,11 @@ class StateForm(FlaskForm):
         description="Who to call: name, title, phone, e-mail.",
         render_kw={"rows": 3},
     )
+    sib_email = StringField(
+        "SIB e-mail",
+        validators=[Optional()],  # its rule is update_state's (a valid address)
+        description="Where meeting requests and copies of the office's letters go. Staff only.",
+    )
     moa_signed_on = DateField("MOA signed on", validators=[Optional()])
     moa_terminated_on = DateField(
         "MOA terminated on",

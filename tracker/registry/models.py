@@ -54,6 +54,7 @@ class State(Versioned, Timestamped, Base):
     )
     sib_name: Mapped[str | None] = mapped_column(String(200))
     sib_contact: Mapped[str | None] = mapped_column(Text)
+    sib_email: Mapped[str | None] = mapped_column(String(254))
     moa_signed_on: Mapped[dt.date | None] = mapped_column(Date)
     moa_terminated_on: Mapped[dt.date | None] = mapped_column(Date)
     receives_results: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

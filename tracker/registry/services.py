@@ -10,10 +10,18 @@ from tracker.audit.services import Actor, record, snapshot
 from tracker.dates import today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
+from tracker.mail import check_address
 from tracker.registry.lookup import get_state
 from tracker.registry.models import State
 
-STATE_FIELDS = ("sib_name", "sib_contact", "moa_signed_on", "moa_terminated_on", "receives_results")
+STATE_FIELDS = (
+    "sib_name",
+    "sib_contact",
+    "sib_email",
+    "moa_signed_on",
+    "moa_terminated_on",
+    "receives_results",
+)
 
 
 def update_state(
@@ -25,13 +33,15 @@ def update_state(
     moa_signed_on: dt.date | None,
     moa_terminated_on: dt.date | None,
     receives_results: bool,
+    sib_email: str | None = None,
     actor: Actor | None = None,
 ) -> State:
     """Record a state's identification bureau, agreement dates and whether it receives results.
 
-    An MOA can only be terminated after it was signed (on or after the signing date), and
-    neither date may be in the future. Refused with Conflict if the state changed since the form
-    was rendered. Audited as "state.update" with before and after values.
+    The SIB's e-mail, when given, must be a valid address. An MOA can only be terminated after
+    it was signed (on or after the signing date), and neither date may be in the future.
+    Refused with Conflict if the state changed since the form was rendered. Audited as
+    "state.update" with before and after values.
     """
     state = get_state(code, for_update_version=expected_version)
     sib_name = (sib_name or "").strip() or None
@@ -51,8 +61,10 @@ def update_state(
             "The MOA termination date must be on or after the date it was signed.",
             field="moa_terminated_on",
         )
+    sib_email = check_address(sib_email, "sib_email")
     before = snapshot(state, STATE_FIELDS)
     state.sib_name = sib_name
+    state.sib_email = sib_email
     state.sib_contact = sib_contact
     state.moa_signed_on = moa_signed_on
     state.moa_terminated_on = moa_terminated_on

@@ -73,6 +73,7 @@ def edit_state(postal: str):
                 expected_version=version,
                 sib_name=form.sib_name.data,
                 sib_contact=form.sib_contact.data,
+                sib_email=form.sib_email.data,
                 moa_signed_on=form.moa_signed_on.data,
                 moa_terminated_on=form.moa_terminated_on.data,
                 receives_results=form.receives_results.data,
