@@ -15,10 +15,12 @@ _.sib_meeting_on, _.local_briefing_on, _.advance_notice_on, _.open_letters, _.re
 _.first_briefed_on  # readiness.services: the readiness pages
 _.not_scheduled, _.percent_activated  # overview.figures, states.services
 _.rows_for_review  # plan.importing.service.ImportPreview: the preview page
+_.flags  # digest.services.FlaggedLetter: the digest's text (templates/digest/digest.txt)
 
 # Called by the frameworks we subclass or configure.
 _.process_formdata, _.pre_validate, _._value, _.field_flags, _.Meta  # WTForms fields and forms
 _.load_config, _.load  # gunicorn's BaseApplication (serve.TrackerServer)
+_.handle_starttag, _.handle_endtag, _.handle_data  # html.parser.HTMLParser (correspondence.parsing)
 _.list_commands, _.get_command  # click.Group (cli.TrackerGroup)
 _.login_view, _.session_protection  # Flask-Login
 _.permanent  # Flask's session
@@ -35,3 +37,6 @@ _.subject, _.creator, _.modified, _.lastModifiedBy  # openpyxl document properti
 _.compress_type, _.external_attr  # zipfile.ZipInfo
 _.YMDhms, _._timeStamp  # reportlab's document clock
 _._name, _.config_json, _.default_js, _.default_css  # Folium / branca elements
+
+# Written by services, read by SQL and templates (the model's own module is not scanned).
+_.decided_by_id  # correspondence.models.IntakeDraft: who confirmed or discarded a draft

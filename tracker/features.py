@@ -15,6 +15,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.audit import routes as audit_routes
     from tracker.auth import routes as auth_routes
     from tracker.briefings import routes as briefing_routes
+    from tracker.correspondence import intake_routes  # noqa: F401  (its routes join the blueprint)
+    from tracker.correspondence import routes as correspondence_routes
     from tracker.dashboard import routes as dashboard_routes
     from tracker.deferrals import routes as deferral_routes
     from tracker.exports import routes as export_routes
@@ -37,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
         state_routes.bp,
         readiness_routes.bp,
         deferral_routes.bp,
+        correspondence_routes.bp,
         jurisdiction_routes.bp,
         plan_routes.bp,
         api_endpoints.bp,
@@ -56,6 +59,7 @@ STAFF_NAV = (
     ("dashboard.show_dashboard", "Dashboard", Role.VIEWER),
     ("jurisdictions.list_jurisdictions", "Jurisdictions", Role.VIEWER),
     ("deferrals.list_deferrals", "Deferral letters", Role.VIEWER),
+    ("correspondence.list_drafts", "E-mail drafts", Role.VIEWER),
     ("briefings.list_briefings", "Briefings", Role.VIEWER),
     ("states.list_states", "States", Role.VIEWER),
     ("readiness.show_readiness", "Readiness", Role.VIEWER),
@@ -69,6 +73,8 @@ def feature_commands() -> tuple[click.Command, ...]:
     """Every command the tracker adds (Flask-Migrate's `db` and Flask's own come on top)."""
     from tracker.auth.cli import users_group
     from tracker.backup.cli import backup_command, restore_command
+    from tracker.correspondence.cli import intake_command
+    from tracker.digest.cli import digest_command
     from tracker.exports.cli import export_command
     from tracker.plan.cli import import_group
     from tracker.seeding.cli import seed_command
@@ -81,6 +87,8 @@ def feature_commands() -> tuple[click.Command, ...]:
         export_command,
         backup_command,
         restore_command,
+        intake_command,
+        digest_command,
         serve_command,
     )
 
@@ -97,6 +105,7 @@ def register_template_helpers(app: Flask) -> None:
     from tracker.access import user_has
     from tracker.assets import vendor_url
     from tracker.briefings.services import coverage_summary
+    from tracker.correspondence.routes import letter_correspondence
     from tracker.deferrals.attachments import format_size
     from tracker.formatting import count, long_date, noun, plural
     from tracker.security import csp_nonce
@@ -112,7 +121,11 @@ def register_template_helpers(app: Flask) -> None:
         filesize=format_size,
         coverage=coverage_summary,
     )
-    env.globals.update(vendor_url=vendor_url, csp_nonce=csp_nonce)
+    # A letter's page (deferrals) shows its correspondence, a floor above it: the app, which
+    # knows both, hands the template the function that reads it.
+    env.globals.update(
+        vendor_url=vendor_url, csp_nonce=csp_nonce, letter_correspondence=letter_correspondence
+    )
 
     @app.context_processor
     def navigation():

@@ -81,7 +81,7 @@ def check_kind(letter: DeferralRequest, kind: CorrespondenceKind | str) -> Corre
     if kind not in OUTGOING_KINDS:
         raise DomainError("Only the office's own letters can be sent from here.", field="kind")
     if kind not in allowed_kinds(letter):
-        status = letter.status.value.replace("_", " ")
+        status = letter.status.label.lower()
         when = {
             CorrespondenceKind.MEETING_REQUEST: "before the meeting is held",
             CorrespondenceKind.RESOLUTION: "once the request is resolved or withdrawn",

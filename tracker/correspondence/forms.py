@@ -12,13 +12,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.correspondence.models import SentBy
 from tracker.deferrals.forms import NewDeferralForm
+from tracker.enums import enum_choices
 
-SENT_BY_CHOICES = [SelectChoice(SentBy.POST.value, "Post"), SelectChoice(SentBy.FAX.value, "Fax")]
+SENT_BY_CHOICES = enum_choices((SentBy.POST, SentBy.FAX))
 
 
 class CorrespondenceForm(FlaskForm):

@@ -6,7 +6,7 @@ Rules:
   a confirmed letter's e-mail or of a message the office sent is refused (DuplicateMessage);
 - the received date is the office's calendar day (TRACKER_TIMEZONE) of the message's Date;
 - a draft is not a letter: it changes no status and starts no clock until confirmed;
-- confirming logs the letter through deferrals.services.log_request, exactly as the new-letter
+- confirming logs the letter through deferrals.letters.log_request, exactly as the new-letter
   form does (so its clocks start from the received date), with the original `.eml` as its first
   attachment and the message's attachments after it, and records the e-mail on its
   correspondence;
@@ -16,9 +16,9 @@ Every step is audited. Services only flush; the caller commits.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tracker.audit.services import current_actor, record, snapshot
+from tracker.audit.services import record, resolve_actor, snapshot
 from tracker.auth.models import User
 from tracker.correspondence.drafting import reference_for
 from tracker.correspondence.guessing import guess
@@ -33,8 +33,8 @@ from tracker.correspondence.parsing import ParsedMessage, parse_message
 from tracker.correspondence.services import message_id_known
 from tracker.dates import office_date
 from tracker.db import utcnow
-from tracker.deferrals import services as deferrals
 from tracker.deferrals.attachments import Upload
+from tracker.deferrals.letters import log_request
 from tracker.deferrals.models import DeferralRequest
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
@@ -84,7 +84,7 @@ def take_in(
         )
     received_on = office_date(parsed.sent_at)
     guessed = guess(parsed.subject, parsed.text, received_on, resolver or Resolver.from_database())
-    actor = actor if actor is not None else current_actor()
+    actor = resolve_actor(actor)
     draft = IntakeDraft(
         message_id=parsed.message_id,
         status=DraftStatus.WAITING,
@@ -123,12 +123,6 @@ def waiting_drafts() -> list[IntakeDraft]:
     return list(db.session.scalars(statement))
 
 
-def waiting_count() -> int:
-    return db.session.scalar(
-        select(func.count(IntakeDraft.id)).where(IntakeDraft.status == DraftStatus.WAITING)
-    )
-
-
 def recent_decisions(limit: int = 20) -> list[IntakeDraft]:
     """The drafts most recently confirmed or discarded (the trail on the drafts page)."""
     statement = (
@@ -140,6 +134,18 @@ def recent_decisions(limit: int = 20) -> list[IntakeDraft]:
     return list(db.session.scalars(statement))
 
 
+def decision(draft: IntakeDraft) -> str | None:
+    """What became of a draft, in words ("confirmed by … on … as deferral request #12"); None
+    while it waits."""
+    if draft.status is DraftStatus.WAITING:
+        return None
+    by = draft.decided_by.email if draft.decided_by else "the tracker"
+    text = f"{draft.status.label} by {by} on {draft.decided_at:%Y-%m-%d %H:%M} UTC"
+    if draft.deferral_request_id:
+        return f"{text} as deferral request #{draft.deferral_request_id}"
+    return f"{text}: {draft.discard_reason}"
+
+
 def get_draft(draft_id: int, *, waiting: bool = False) -> IntakeDraft:
     """The draft with this id; with `waiting`, Conflict when someone already decided on it."""
     draft = db.session.get(IntakeDraft, draft_id)
@@ -148,7 +154,7 @@ def get_draft(draft_id: int, *, waiting: bool = False) -> IntakeDraft:
     if waiting and draft.status is not DraftStatus.WAITING:
         by = draft.decided_by.email if draft.decided_by else "someone"
         raise Conflict(
-            f"Draft #{draft.id} was already {draft.status.value} by {by} on "
+            f"Draft #{draft.id} was already {draft.status.label} by {by} on "
             f"{draft.decided_at:%Y-%m-%d %H:%M} UTC. Nothing was changed."
         )
     return draft
@@ -173,10 +179,10 @@ def confirm_draft(
     """Log the draft as a letter, with the fields the editor checked (log_request's rules and
     messages apply, InvalidRequest listing every problem), received by e-mail."""
     draft = get_draft(draft.id, waiting=True)
-    actor = actor if actor is not None else current_actor()
+    actor = resolve_actor(actor)
     parsed = reread(draft)
     before = snapshot(draft, DRAFT_FIELDS)
-    letter = deferrals.log_request(
+    letter = log_request(
         channel="email",
         uploads=draft_uploads(parsed, draft.source),
         actor=actor,
@@ -218,7 +224,7 @@ def discard_draft(draft: IntakeDraft, reason: str | None, *, actor: User | None 
         raise DomainError("Say why the message is discarded.", field="reason")
     if len(reason) > 1000:
         raise DomainError("The reason is at most 1,000 characters.", field="reason")
-    actor = actor if actor is not None else current_actor()
+    actor = resolve_actor(actor)
     before = snapshot(draft, DRAFT_FIELDS)
     draft.status = DraftStatus.DISCARDED
     draft.discard_reason = reason

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from tracker.auth.access import requires, user_has
-from tracker.auth.models import Role
+from tracker.access import Role, requires, user_has
 from tracker.correspondence import intake
 from tracker.correspondence.forms import ConfirmDraftForm, DiscardDraftForm, IntakeForm
 from tracker.correspondence.models import IntakeDraft
 from tracker.correspondence.routes import bp, file_response
-from tracker.deferrals import services as deferrals
+from tracker.deferrals.letters import InvalidRequest
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plan.importing.resolver import Resolver
@@ -42,9 +41,11 @@ def intake_messages():
                 continue
             db.session.commit()
             results.append((name, True, f"draft #{draft.id}: “{draft.subject}”"))
-        if results and not all(ok for _, ok, _ in results):
-            status = 400
-    return render_template("correspondence/intake.html", form=form, results=results), status
+    refused = any(not ok for _, ok, _ in results)
+    status = 400 if refused else status
+    return render_template(
+        "correspondence/intake.html", form=form, results=results, refused=refused
+    ), status
 
 
 @bp.get("/deferrals/drafts")
@@ -53,7 +54,7 @@ def list_drafts():
     return render_template(
         "correspondence/drafts.html",
         drafts=intake.waiting_drafts(),
-        decided=intake.recent_decisions(),
+        decided=[(draft, intake.decision(draft)) for draft in intake.recent_decisions()],
         can_edit=user_has(Role.EDITOR),
     )
 
@@ -82,6 +83,7 @@ def _render_draft(draft: IntakeDraft, confirm=None, discard=None, status: int = 
         confirm_form=confirm or _confirm_form(draft),
         discard_form=discard or DiscardDraftForm(prefix="discard"),
         problem=problem,
+        decision=intake.decision(draft),
     ), status
 
 
@@ -102,7 +104,7 @@ def confirm_draft(draft_id: int):
         return _render_draft(draft, confirm=form, status=400, problem="Check the form.")
     try:
         letter = intake.confirm_draft(draft, **fields)
-    except deferrals.InvalidRequest as exc:
+    except InvalidRequest as exc:
         db.session.rollback()
         for name, message in exc.errors.items():
             target = getattr(form, name, None)

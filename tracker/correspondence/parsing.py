@@ -71,7 +71,7 @@ class _TextOfHtml(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, _attrs):
         if tag in ("script", "style", "head"):
             self._skip += 1
         elif tag in self.BREAKS:

@@ -9,16 +9,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.auth.access import requires, user_has
-from tracker.auth.models import Role
+from tracker.access import Role, requires, user_has
 from tracker.correspondence import drafting, services
 from tracker.correspondence.forms import CorrespondenceForm
 from tracker.correspondence.models import Correspondence, CorrespondenceKind, SentBy
 from tracker.dates import today
-from tracker.deferrals import services as deferrals
 from tracker.deferrals.attachments import content_disposition
 from tracker.deferrals.forms import parse_version
 from tracker.deferrals.models import DeferralRequest
+from tracker.deferrals.queries import get_request
+from tracker.deferrals.workflow import allowed_steps
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.mail import mail_configured
@@ -41,7 +41,6 @@ def sentence(item: Correspondence) -> str:
     return f"{item.kind.label} {verb} to {item.to_addresses} on {item.sent_on.isoformat()} by {by}"
 
 
-@bp.app_template_global()
 def letter_correspondence(letter: DeferralRequest) -> dict:
     """What the letter's page shows about its correspondence (used by deferrals/show.html)."""
     items = services.correspondence_for(letter)
@@ -76,7 +75,7 @@ def _render(letter: DeferralRequest, form: CorrespondenceForm, status: int = 200
         kind=kind,
         mail_configured=mail_configured(),
         takes_meeting_step=kind is CorrespondenceKind.MEETING_REQUEST
-        and "request_meeting" in deferrals.allowed_steps(letter),
+        and "request_meeting" in allowed_steps(letter),
         problem=problem,
     ), status
 
@@ -86,7 +85,7 @@ def _render(letter: DeferralRequest, form: CorrespondenceForm, status: int = 200
 )
 @requires(Role.EDITOR)
 def prepare(request_id: int, kind: str):
-    letter = deferrals.get_request(request_id)
+    letter = get_request(request_id)
     drafted = drafting.draft(letter, kind, signer=current_user._get_current_object())
     form = CorrespondenceForm(
         data={
@@ -106,7 +105,7 @@ def prepare(request_id: int, kind: str):
 @bp.post("/deferrals/<int:request_id>/correspondence")
 @requires(Role.EDITOR)
 def send_correspondence(request_id: int):
-    letter = deferrals.get_request(request_id)
+    letter = get_request(request_id)
     form = CorrespondenceForm()
     try:
         drafting.check_kind(letter, form.kind.data)
@@ -145,7 +144,7 @@ def send_correspondence(request_id: int):
         target = getattr(form, exc.field or "", None)
         if target is not None and exc.field not in ("kind", "version"):
             target.errors = [*target.errors, exc.message]
-        letter = deferrals.get_request(request_id)
+        letter = get_request(request_id)
         status = exc.status_code
         return _render(letter, form, status, exc.message)
     db.session.commit()

@@ -20,7 +20,7 @@ import hashlib
 from sqlalchemy import select
 
 from tracker import mail
-from tracker.audit.services import current_actor, record
+from tracker.audit.services import record, resolve_actor
 from tracker.auth.models import User
 from tracker.correspondence import drafting
 from tracker.correspondence.letter_pdf import LetterContent, render_letter
@@ -32,8 +32,9 @@ from tracker.correspondence.models import (
 )
 from tracker.dates import today
 from tracker.db import utcnow
-from tracker.deferrals import services as deferrals
 from tracker.deferrals.models import DeferralRequest, DeferralStatus
+from tracker.deferrals.queries import get_request
+from tracker.deferrals.workflow import request_meeting
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
 
@@ -50,7 +51,7 @@ def message_id_known(message_id: str) -> str | None:
     a message the office sent), as words for the refusal; None when it is new."""
     draft = db.session.scalar(select(IntakeDraft).where(IntakeDraft.message_id == message_id))
     if draft is not None:
-        return f"it was taken in on {draft.taken_in_at:%Y-%m-%d} as draft #{draft.id} ({draft.status.value})"
+        return f"it was taken in on {draft.taken_in_at:%Y-%m-%d} as draft #{draft.id} ({draft.status.label})"
     sent = db.session.scalar(select(Correspondence).where(Correspondence.message_id == message_id))
     if sent is not None:
         what = sent.kind.label.lower()
@@ -143,9 +144,9 @@ def _take_meeting_step(
     letter: DeferralRequest, kind: CorrespondenceKind, on: dt.date, expected_version, actor
 ) -> None:
     if kind is CorrespondenceKind.MEETING_REQUEST and letter.status is DeferralStatus.RECEIVED:
-        deferrals.request_meeting(letter, on, expected_version=expected_version, actor=actor)
+        request_meeting(letter, on, expected_version=expected_version, actor=actor)
     elif expected_version is not None and letter.version_id != expected_version:
-        deferrals.get_request(letter.id, expected_version=expected_version)
+        get_request(letter.id, expected_version=expected_version)
 
 
 def _audit(action: str, item: Correspondence, actor: User | None) -> None:
@@ -195,7 +196,7 @@ def send_by_email(
     subject, body = _check_text(subject, body)
     to_list = mail.check_address_list(to, "to", required=True)
     cc_list = mail.check_address_list(cc, "cc")
-    actor = actor if actor is not None else current_actor()
+    actor = resolve_actor(actor)
     now = utcnow()
     on = today()
     _take_meeting_step(letter, kind, on, expected_version, actor)
@@ -281,7 +282,7 @@ def record_sent(
             f"({letter.received_on.isoformat()}).",
             field="sent_on",
         )
-    actor = actor if actor is not None else current_actor()
+    actor = resolve_actor(actor)
     _take_meeting_step(letter, kind, sent_on, expected_version, actor)
     pdf = letter_pdf(letter, subject=subject, body=body, to=to, cc=cc or "", on=sent_on,
                      by_email=False)  # fmt: skip

@@ -17,9 +17,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from tracker import mail
+from tracker.access import Role
 from tracker.audit.services import record
-from tracker.auth.models import Role, User
-from tracker.briefings.readiness import ReadinessRow, readiness_report
+from tracker.auth.models import User
 from tracker.correspondence.intake import waiting_drafts
 from tracker.correspondence.models import IntakeDraft
 from tracker.db import utcnow
@@ -28,6 +28,7 @@ from tracker.deferrals.models import DeferralRequest
 from tracker.digest.models import DigestDelivery
 from tracker.extensions import db
 from tracker.formatting import long_date
+from tracker.readiness.services import ReadinessRow, readiness_report
 
 DIGEST_DAYS = 7
 RECIPIENT_ROLES = (Role.EDITOR, Role.ADMIN)
