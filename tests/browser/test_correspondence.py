@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from tests.conftest import axe_violations, browser_sign_in
 from tests.correspondence.support import sample
 from tests.support.smtp import smtp_server
+from tests.support.web import axe_violations, browser_sign_in
 
 pytestmark = pytest.mark.browser
 

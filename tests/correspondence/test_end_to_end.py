@@ -10,7 +10,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.correspondence.support import MESSAGES, on_jan_20, pdf_text
+from tests.correspondence.support import JAN_20, MESSAGES, on_jan_20, pdf_text
 from tests.support.html import form_fields
 
 SIB = "crime.records@dps.texas.example"
@@ -33,15 +33,12 @@ def _send(editor, letter_id: int, kind: str):
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
-@pytest.fixture(autouse=True)
-def jan_20():
-    with on_jan_20():
-        yield
+pytestmark = pytest.mark.today(JAN_20)
 
 
 def test_an_emailed_letter_from_intake_to_resolution_letter(app, signed_in, smtp):
     from tracker.extensions import db
-    from tracker.jurisdictions.models import State
+    from tracker.registry.models import State
 
     with on_jan_20():
         editor = signed_in("editor")

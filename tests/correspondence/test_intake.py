@@ -181,7 +181,7 @@ def test_a_draft_changes_no_status_until_confirmed(app_context):
     from tracker.deferrals.clocks import badges_for, open_request_counts
     from tracker.deferrals.models import Channel
     from tracker.extensions import db
-    from tracker.plan.status import Status, status_as_of
+    from tracker.status.rule import Status, status_as_of
 
     with on_jan_20():
         schedule("48001", "2011-02-01", "2010-12-01")
@@ -227,7 +227,7 @@ def test_confirming_keeps_the_message_then_its_attachments(app_context):
 def test_confirming_applies_the_letter_rules_and_writes_nothing_on_error(app_context):
     from tracker.correspondence.intake import confirm_draft, take_in
     from tracker.correspondence.models import DraftStatus
-    from tracker.deferrals.services import InvalidRequest
+    from tracker.deferrals.letters import InvalidRequest
 
     with on_jan_20():
         draft = take_in(sample("reply_chain.eml"), "r.eml")

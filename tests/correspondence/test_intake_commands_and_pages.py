@@ -8,14 +8,10 @@ import re
 
 import pytest
 
-from tests.correspondence.support import MESSAGES, on_jan_20, sample
+from tests.correspondence.support import JAN_20, MESSAGES, sample
 from tests.support.html import form_fields
 
-
-@pytest.fixture(autouse=True)
-def jan_20():
-    with on_jan_20():
-        yield
+pytestmark = pytest.mark.today(JAN_20)
 
 
 def test_intake_command_reads_a_maildir_and_files_and_skips_what_it_has(cli_runner, tmp_path):

@@ -107,7 +107,7 @@ def test_address_lists_are_checked_and_quote_what_was_typed(app_context):
 def test_state_sib_email_is_validated_and_audited(app, signed_in):
     from tracker.audit.models import AuditEvent
     from tracker.extensions import db
-    from tracker.jurisdictions.models import State
+    from tracker.registry.models import State
 
     editor = signed_in("editor")
     with app.app_context():

@@ -8,18 +8,14 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
-from tests.correspondence.support import on_jan_20, pdf_text
+from tests.correspondence.support import JAN_20, on_jan_20, pdf_text
 from tests.factories import COUNTY, D
 from tests.support.html import form_fields
 
 SENDER = "sheriff@andersoncounty.example"
 
 
-@pytest.fixture(autouse=True)
-def jan_20():
-    """Every test here happens on 20 January 2011, sign-in included."""
-    with on_jan_20():
-        yield
+pytestmark = pytest.mark.today(JAN_20)
 
 
 SIB = "crime.records@dps.texas.example"
@@ -30,9 +26,9 @@ def letter_id(app, database):
     """An open letter from Anderson County, TX (received 12 January 2011), whose state's
     identification bureau has an e-mail address on file."""
     from tracker.audit.services import set_command_actor
-    from tracker.deferrals.services import log_request
+    from tracker.deferrals.letters import log_request
     from tracker.extensions import db
-    from tracker.jurisdictions.models import State
+    from tracker.registry.models import State
 
     with app.app_context(), on_jan_20():
         set_command_actor("test")
@@ -168,14 +164,15 @@ def test_acknowledgement_and_meeting_request_arrive_with_their_pdf(
 def test_resolution_letter_is_offered_after_a_resolution_and_says_the_outcome(
     app, client, signed_in, smtp, letter_id
 ):
-    from tracker.deferrals import services
+    from tracker.deferrals import workflow
+    from tracker.deferrals.queries import get_request
     from tracker.extensions import db
 
     editor = signed_in("editor")
     with app.app_context(), on_jan_20():
-        letter = services.get_request(letter_id)
-        services.request_meeting(letter, D("2011-01-13"))
-        services.hold_meeting(letter, D("2011-01-18"))
+        letter = get_request(letter_id)
+        workflow.request_meeting(letter, D("2011-01-13"))
+        workflow.hold_meeting(letter, D("2011-01-18"))
         db.session.commit()
     with on_jan_20():
         page = editor.get(f"/deferrals/{letter_id}").get_data(as_text=True)

@@ -260,3 +260,21 @@ def page(browser, live_server):
     )
     yield tab
     context.close()
+
+
+# --- a real mail server ----------------------------------------------------------------------
+
+
+@pytest.fixture()
+def smtp(app, monkeypatch):
+    """A real SMTP server for this test, and the app pointed at it (TRACKER_SMTP_URL,
+    TRACKER_MAIL_FROM, TRACKER_OFFICE_EMAIL). Yields tests.support.smtp.SmtpServer."""
+    from tests.support.smtp import smtp_server
+
+    with smtp_server() as server:
+        monkeypatch.setitem(app.config, "TRACKER_SMTP_URL", server.url)
+        monkeypatch.setitem(
+            app.config, "TRACKER_MAIL_FROM", "Activation Program Office <activation@office.example>"
+        )
+        monkeypatch.setitem(app.config, "TRACKER_OFFICE_EMAIL", "activation@office.example")
+        yield server

@@ -86,7 +86,11 @@ class SmtpServer:
         auth = {}
         if self.credentials:
             # Plain-text AUTH on loopback only: the tests have no certificate to offer STARTTLS.
-            auth = {"authenticator": self._authenticate, "auth_require_tls": False, "auth_required": True}
+            auth = {
+                "authenticator": self._authenticate,
+                "auth_require_tls": False,
+                "auth_required": True,
+            }
         self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **auth)
         self._controller.start()
 
