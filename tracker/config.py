@@ -186,7 +186,8 @@ SETTINGS: tuple[Setting, ...] = (
         "TRACKER_TIMEZONE",
         "America/New_York",
         "The office's time zone (IANA name): it decides which calendar day an e-mail arrived "
-        "on, the date printed on letters and the day the daily digest belongs to.",
+        "on, the date printed on letters, the day the daily digest belongs to, what "
+        "`known_at=YYYY-MM-DD` means (the end of that day here) and how recording times read.",
         _parse_timezone,
     ),
     Setting(

@@ -1,13 +1,16 @@
-"""Reading calendar dates from people and URLs."""
+"""Reading calendar dates and moments from people and URLs, and the office's clock."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
 from tracker.errors import DomainError
+
+# Every date the domain knows lies in this range (the rollout began in 2008; nothing the office
+# records is older than the program or further away than its plans).
+DOMAIN_START = dt.date(2000, 1, 1)
+DOMAIN_END = dt.date(2100, 12, 31)
 
 
 def today() -> dt.date:
@@ -30,13 +33,71 @@ def parse_iso_date(
 
 
 def office_zone() -> ZoneInfo:
-    """TRACKER_TIMEZONE: the office's time zone."""
+    """The office's time zone (TRACKER_TIMEZONE), in which a day begins and ends."""
+    from flask import current_app
+
     return ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
 
 
 def office_date(moment: dt.datetime) -> dt.date:
     """The office's calendar date at `moment` (an e-mail sent at 01:30 UTC on 12 January
     arrived on 11 January in Washington). A naive moment is taken as UTC."""
+    return as_utc(moment).astimezone(office_zone()).date()
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """`moment` in UTC. A naive value is taken as UTC already: SQLite hands timestamps back
+    without their zone, and the tracker only ever stores UTC."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(office_zone()).date()
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last instant of `day` in the office's time zone, in UTC."""
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=office_zone())
+    return as_utc(midnight) - dt.timedelta(microseconds=1)
+
+
+def parse_known_at(value: str | None, field: str = "known_at") -> dt.datetime | None:
+    """A `known_at` parameter as a UTC moment, or None when absent (meaning: now).
+
+    YYYY-MM-DD is the end of that day in the office's time zone (TRACKER_TIMEZONE); a full ISO
+    8601 timestamp is taken as written (in the office's zone when it names none). Refused with a
+    message naming `field` when it is neither, or outside the domain's dates.
+    """
+    if value is None or value.strip() == "":
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            moment = None
+        else:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            day = moment.date()
+    except ValueError as exc:
+        raise DomainError(
+            f"{field} must be a date (YYYY-MM-DD) or a moment (YYYY-MM-DDTHH:MM[:SS][+HH:MM]), "
+            f"got {value!r}.",
+            field=field,
+        ) from exc
+    if not DOMAIN_START <= day <= DOMAIN_END:
+        raise DomainError(
+            f"{field} must be between {DOMAIN_START.isoformat()} and {DOMAIN_END.isoformat()}, "
+            f"got {value!r}.",
+            field=field,
+        )
+    if moment is None:
+        return end_of_day(day)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=office_zone())
+    return as_utc(moment)
+
+
+def office_time(moment: dt.datetime | None) -> str:
+    """ "31 August 2010, 23:59 EDT": a recording moment as the office reads it."""
+    if moment is None:
+        return ""
+    local = as_utc(moment).astimezone(office_zone())
+    return f"{local.day} {local:%B %Y, %H:%M %Z}"

@@ -3,13 +3,27 @@
 from tracker.access import Role
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
-from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
+from tracker.briefings.models import (
+    Briefing,
+    BriefingKind,
+    BriefingVersion,
+    briefing_jurisdiction,
+    briefing_state,
+    briefing_version_jurisdiction,
+    briefing_version_state,
+)
+from tracker.corrections.models import Correction
 from tracker.correspondence.models import Correspondence, IntakeDraft
-from tracker.deferrals.models import Attachment, DeferralNote, DeferralRequest
+from tracker.deferrals.models import (
+    Attachment,
+    DeferralNote,
+    DeferralRequest,
+    DeferralRequestVersion,
+)
 from tracker.digest.models import DigestDelivery
 from tracker.exports.models import ExportRecord, Release, ReleaseFile
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
-from tracker.registry.models import Jurisdiction, JurisdictionKind, State, StateKind
+from tracker.registry.models import Jurisdiction, JurisdictionKind, State, StateKind, StateVersion
 
 __all__ = [
     "Activation",
@@ -17,9 +31,12 @@ __all__ = [
     "AuditEvent",
     "Briefing",
     "BriefingKind",
+    "BriefingVersion",
+    "Correction",
     "Correspondence",
     "DeferralNote",
     "DeferralRequest",
+    "DeferralRequestVersion",
     "DigestDelivery",
     "ExportRecord",
     "IntakeDraft",
@@ -32,7 +49,10 @@ __all__ = [
     "Role",
     "State",
     "StateKind",
+    "StateVersion",
     "User",
     "briefing_jurisdiction",
     "briefing_state",
+    "briefing_version_jurisdiction",
+    "briefing_version_state",
 ]

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, Timestamped, Versioned
+from tracker.corrections.models import version_model
+from tracker.corrections.versions import keep_versions
+from tracker.db import Base, Timestamped, Versioned, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
 
@@ -19,12 +32,15 @@ class BriefingKind(LabelledEnum):
     OTHER = "other", "Other"
 
 
-def _coverage_table(name: str, column: str, covered: str) -> Table:
-    """Which `covered` rows (jurisdictions or whole states) each briefing covered."""
+def _coverage_table(
+    name: str, column: str, covered: str, key: str = "briefing_id", of: str = "briefing.id"
+) -> Table:
+    """Which `covered` rows (jurisdictions or whole states) each briefing (or each kept version
+    of one) covered."""
     return Table(
         name,
         Base.metadata,
-        Column("briefing_id", ForeignKey("briefing.id", ondelete="CASCADE"), primary_key=True),
+        Column(key, ForeignKey(of, ondelete="CASCADE"), primary_key=True),
         Column(column, ForeignKey(covered), primary_key=True),
         Index(f"ix_{name}_fips", column),
     )
@@ -53,7 +69,57 @@ class Briefing(Versioned, Timestamped, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # When the tracker learned of the briefing (never edited); each correction is kept with its
+    # own time in briefing_version.
+    recorded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow
+    )
 
     jurisdictions = relationship("Jurisdiction", secondary=briefing_jurisdiction)
     states = relationship("State", secondary=briefing_state)
     recorded_by = relationship("User")
+
+
+BRIEFING_VERSION_FIELDS = (
+    "held_on",
+    "kind",
+    "presenter",
+    "attendees",
+    "materials_version",
+    "notes",
+    "is_demo",
+    "recorded_by_id",
+    "recorded_at",
+    "version_id",
+)
+briefing_version_jurisdiction = _coverage_table(
+    "briefing_version_jurisdiction",
+    "jurisdiction_fips",
+    "jurisdiction.fips",
+    key="version_no",
+    of="briefing_version.version_no",
+)
+briefing_version_state = _coverage_table(
+    "briefing_version_state",
+    "state_fips",
+    "state.fips",
+    key="version_no",
+    of="briefing_version.version_no",
+)
+BriefingVersion = version_model(
+    "BriefingVersion",
+    Briefing,
+    BRIEFING_VERSION_FIELDS,
+    record_key="briefing",
+    extra={
+        "jurisdictions": relationship("Jurisdiction", secondary=briefing_version_jurisdiction),
+        "states": relationship("State", secondary=briefing_version_state),
+    },
+)
+keep_versions(
+    Briefing,
+    BriefingVersion,
+    BRIEFING_VERSION_FIELDS,
+    record_key="briefing",
+    collections=("jurisdictions", "states"),
+)

@@ -6,9 +6,12 @@ import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, and_, or_
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, String, Text
 
+from tracker.corrections.models import version_model
+from tracker.corrections.versions import keep_versions, known_versions
 from tracker.db import Base, Timestamped, Versioned, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
@@ -141,6 +144,11 @@ class DeferralRequest(Versioned, Timestamped, Base):
 
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # When the tracker learned of the letter (never edited); each later write, a workflow step
+    # or a correction, is kept with its own time in deferral_request_version.
+    recorded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow
+    )
 
     jurisdiction = relationship("Jurisdiction")
     created_by = relationship("User", foreign_keys=[created_by_id])
@@ -155,13 +163,58 @@ class DeferralRequest(Versioned, Timestamped, Base):
     )
 
 
-def open_on(as_of: dt.date) -> ColumnElement[bool]:
+# Every field of a letter, kept at each write (all but its id and its last-change time).
+LETTER_VERSION_FIELDS = tuple(
+    column.name
+    for column in DeferralRequest.__table__.columns
+    if column.name not in ("id", "updated_at")
+)
+
+DeferralRequestVersion = version_model(
+    "DeferralRequestVersion",
+    DeferralRequest,
+    LETTER_VERSION_FIELDS,
+    record_key="deferral_request",
+    indexed=("jurisdiction_fips",),
+)
+keep_versions(
+    DeferralRequest,
+    DeferralRequestVersion,
+    LETTER_VERSION_FIELDS,
+    record_key="deferral_request",
+)
+
+
+def letters_known_at(known_at: dt.datetime | None = None) -> FromClause:
+    """The deferral letters as the records stood at `known_at`: each letter's newest version
+    recorded at or before that moment, with the columns of deferral_request (`updated_at` is
+    the version's recording time). The table itself when `known_at` is None (now).
+
+    The one selectable the status rule and every letter count or clock that honours `known_at`
+    read, so a moved letter, an undone step or a corrected date counts where and when it was
+    recorded.
+    """
+    if known_at is None:
+        return DeferralRequest.__table__
+    version = DeferralRequestVersion
+    columns = {"id": version.deferral_request_id}
+    for column in DeferralRequest.__table__.columns:
+        if column.name == "updated_at":
+            columns["updated_at"] = version.version_recorded_at
+        elif column.name != "id":
+            columns[column.name] = getattr(version, column.name)
+    return known_versions(version, version.deferral_request_id, known_at, columns, "letters_known")
+
+
+def open_on(as_of: dt.date, letters: FromClause | None = None) -> ColumnElement[bool]:
     """SQL for "this letter was open on `as_of`": received on or before it and not resolved or
     withdrawn by then (a closed letter always has its resolution date). The one definition the
-    status rule, the letter clocks and the state pages all filter with."""
+    status rule, the letter clocks and the state pages all filter with; `letters` is the table
+    (default) or letters_known_at()."""
+    columns = (DeferralRequest.__table__ if letters is None else letters).c
     return and_(
-        DeferralRequest.received_on <= as_of,
-        or_(DeferralRequest.resolved_on.is_(None), DeferralRequest.resolved_on > as_of),
+        columns.received_on <= as_of,
+        or_(columns.resolved_on.is_(None), columns.resolved_on > as_of),
     )
 
 

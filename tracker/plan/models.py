@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import Boolean, Date, DateTime, Integer, String, Text
 
+from tracker.corrections.models import Supersedable
 from tracker.db import Base, utcnow
 from tracker.enums import enum_column_type
 
@@ -18,8 +19,9 @@ class PlanChangeKind(enum.StrEnum):
     REMOVED = "removed"
 
 
-class Recorded:
-    """Where a plan fact came from, whether it is demo data, and who recorded it when."""
+class Recorded(Supersedable):
+    """Where a plan fact came from, whether it is demo data, and who recorded it when (never
+    edited), and the correction that superseded it, if any (see Supersedable)."""
 
     # "demo", an import file name, "deferral request #12", a citation of a published document...
     source: Mapped[str] = mapped_column(String(300), nullable=False)
@@ -51,6 +53,7 @@ class PlanChange(Recorded, Base):
         Index("ix_plan_change_jurisdiction_decided", "jurisdiction_fips", "decided_on", "id"),
         Index("ix_plan_change_decided_on", "decided_on"),
         Index("ix_plan_change_scheduled_on", "scheduled_on"),
+        Index("ix_plan_change_recorded_at", "recorded_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -70,15 +73,26 @@ class PlanChange(Recorded, Base):
 
 
 class Activation(Recorded, Base):
-    """The day a jurisdiction activated. At most one per jurisdiction."""
+    """The day a jurisdiction activated. At most one in force per jurisdiction at any moment:
+    a corrected activation stays, superseded, beside the one that replaced it (the partial
+    unique index holds the rule for the activation in force now; plan.corrections holds it for
+    earlier moments)."""
 
     __tablename__ = "activation"
-    __table_args__ = (Index("ix_activation_activated_on", "activated_on"),)
+    __table_args__ = (
+        Index("ix_activation_activated_on", "activated_on"),
+        Index("ix_activation_jurisdiction_fips", "jurisdiction_fips"),
+        Index(
+            "uq_activation_in_force",
+            "jurisdiction_fips",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    jurisdiction_fips: Mapped[str] = mapped_column(
-        ForeignKey("jurisdiction.fips"), nullable=False, unique=True
-    )
+    jurisdiction_fips: Mapped[str] = mapped_column(ForeignKey("jurisdiction.fips"), nullable=False)
     activated_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
 
     jurisdiction = relationship("Jurisdiction")

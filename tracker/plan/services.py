@@ -47,9 +47,11 @@ def _touch(jurisdiction: Jurisdiction) -> None:
     jurisdiction.updated_at = utcnow()
 
 
-def plan_in_force(as_of: dt.date | None = None) -> Subquery:
-    """Each jurisdiction's plan change in force on `as_of` (every change so far when None): the
-    latest decided on or before it, ties broken by the order they were recorded.
+def plan_in_force(as_of: dt.date | None = None, known_at: dt.datetime | None = None) -> Subquery:
+    """Each jurisdiction's plan change in force on `as_of` (every change so far when None) as
+    the records stood at `known_at` (now when None): among the changes recorded by then and not
+    yet corrected, the latest decided on or before `as_of`, ties broken by the order they were
+    recorded.
 
     A subquery of (fips, kind, scheduled_on, decided_on), one row per jurisdiction with a plan.
     The one definition the status rule, the letter clocks and the plan import all read.
@@ -65,7 +67,7 @@ def plan_in_force(as_of: dt.date | None = None) -> Subquery:
             order_by=(PlanChange.decided_on.desc(), PlanChange.id.desc()),
         )
         .label("rank"),
-    )
+    ).where(PlanChange.in_force(known_at))
     if as_of is not None:
         ranked = ranked.where(PlanChange.decided_on <= as_of)
     ranked = ranked.subquery("ranked_plan")
@@ -76,18 +78,26 @@ def plan_in_force(as_of: dt.date | None = None) -> Subquery:
     )
 
 
-def scheduled_dates(fips: Iterable[str], as_of: dt.date) -> dict[str, dt.date]:
+def activated_by(as_of: dt.date, known_at: dt.datetime | None = None):
+    """The join condition for "the jurisdiction's activation in force at `known_at`, made on or
+    before `as_of`" (there is at most one)."""
+    return and_(Activation.activated_on <= as_of, Activation.in_force(known_at))
+
+
+def scheduled_dates(
+    fips: Iterable[str], as_of: dt.date, known_at: dt.datetime | None = None
+) -> dict[str, dt.date]:
     """{FIPS: the activation date the plan in force on `as_of` schedules} for those of `fips`
-    that are scheduled and had not activated by then (one query)."""
+    that are scheduled and had not activated by then, as known at `known_at` (one query)."""
     codes = sorted(set(fips))
     if not codes:
         return {}
-    in_force = plan_in_force(as_of)
+    in_force = plan_in_force(as_of, known_at)
     statement = (
         select(in_force.c.fips, in_force.c.scheduled_on)
         .outerjoin(
             Activation,
-            and_(Activation.jurisdiction_fips == in_force.c.fips, Activation.activated_on <= as_of),
+            and_(Activation.jurisdiction_fips == in_force.c.fips, activated_by(as_of, known_at)),
         )
         .where(
             in_force.c.fips.in_(codes),
@@ -99,8 +109,10 @@ def scheduled_dates(fips: Iterable[str], as_of: dt.date) -> dict[str, dt.date]:
 
 
 def activation_of(fips: str) -> Activation | None:
-    """The jurisdiction's activation, if it has one."""
-    return db.session.scalar(select(Activation).where(Activation.jurisdiction_fips == fips))
+    """The jurisdiction's activation in force now, if it has one."""
+    return db.session.scalar(
+        select(Activation).where(Activation.jurisdiction_fips == fips, Activation.in_force())
+    )
 
 
 def _check_decided_on(decided_on: dt.date) -> None:

@@ -8,6 +8,8 @@ import enum
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.corrections.models import version_model
+from tracker.corrections.versions import keep_versions
 from tracker.db import Base, Timestamped, Versioned, digits_check
 from tracker.enums import enum_column_type
 
@@ -65,6 +67,20 @@ class State(Versioned, Timestamped, Base):
 
     def __repr__(self) -> str:
         return f"<State {self.postal}>"
+
+
+# A state's bureau and agreement facts, kept at every write with when it was recorded.
+STATE_VERSION_FIELDS = (
+    "sib_name",
+    "sib_contact",
+    "sib_email",
+    "moa_signed_on",
+    "moa_terminated_on",
+    "receives_results",
+    "version_id",
+)
+StateVersion = version_model("StateVersion", State, STATE_VERSION_FIELDS, record_key="state")
+keep_versions(State, StateVersion, STATE_VERSION_FIELDS, record_key="state")
 
 
 class Jurisdiction(Versioned, Timestamped, Base):

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 
 from tracker.cache import cached
-from tracker.deferrals.models import DeferralRequest, RequestKind, open_on
+from tracker.deferrals.models import RequestKind, letters_known_at, open_on
 from tracker.enums import LabelledEnum
 from tracker.extensions import db
 from tracker.plan.models import Activation, PlanChangeKind
-from tracker.plan.services import plan_in_force
+from tracker.plan.services import activated_by, plan_in_force
 from tracker.registry.lookup import get_state
 from tracker.registry.models import Jurisdiction, State
 
@@ -100,26 +100,30 @@ def decide_status(
 
 def status_as_of(
     as_of: dt.date,
+    known_at: dt.datetime | None = None,
     *,
     state: str | None = None,
     fips: Iterable[str] | None = None,
     public: bool = False,
 ) -> list[JurisdictionStatus]:
-    """Every jurisdiction's status on `as_of`, in one query, ordered by FIPS.
+    """Every jurisdiction's status on `as_of` as the records stood at `known_at` (default now),
+    in one query, ordered by FIPS.
 
     `state` limits to one state (postal code or FIPS); `fips` to chosen jurisdictions. With
     `public=True` the rows are as anonymous visitors see them (see JurisdictionStatus.for_public).
-    Only facts dated on or before `as_of` count: plan changes decided, activations made,
-    letters received and not yet resolved or withdrawn by then.
+    Only facts recorded at or before `known_at` and not corrected by then count (DESIGN's two
+    time axes), and of those only the ones dated on or before `as_of`: plan changes decided,
+    activations made, letters received and not yet resolved or withdrawn by then.
     """
-    in_force = plan_in_force(as_of)
+    in_force = plan_in_force(as_of, known_at)
+    letters = letters_known_at(known_at)
     pending = (
-        select(DeferralRequest.jurisdiction_fips.label("fips"))
+        select(letters.c.jurisdiction_fips.label("fips"))
         .where(
-            open_on(as_of),
-            DeferralRequest.kind.in_(_DEFERRING_KINDS),
+            open_on(as_of, letters),
+            letters.c.kind.in_(_DEFERRING_KINDS),
         )
-        .group_by(DeferralRequest.jurisdiction_fips)
+        .group_by(letters.c.jurisdiction_fips)
         .subquery("pending")
     )
     statement = (
@@ -138,9 +142,7 @@ def status_as_of(
         .join(State, State.fips == Jurisdiction.state_fips)
         .outerjoin(
             Activation,
-            and_(
-                Activation.jurisdiction_fips == Jurisdiction.fips, Activation.activated_on <= as_of
-            ),
+            and_(Activation.jurisdiction_fips == Jurisdiction.fips, activated_by(as_of, known_at)),
         )
         .outerjoin(in_force, in_force.c.fips == Jurisdiction.fips)
         .outerjoin(pending, pending.c.fips == Jurisdiction.fips)
@@ -194,13 +196,17 @@ def count_by_status(rows: Iterable[JurisdictionStatus]) -> dict[Status, int]:
 
 
 def cached_status_as_of(
-    as_of: dt.date, *, state: str | None = None, public: bool = False
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+    *,
+    state: str | None = None,
+    public: bool = False,
 ) -> tuple[JurisdictionStatus, ...]:
     """status_as_of() for every jurisdiction (or one state), served from the cache when the data
-    has not changed since it was last computed."""
+    has not changed since it was last computed (keyed on both the date and the moment)."""
     state = state.strip().upper() if state else None
     return cached(
         "status_as_of",
-        (as_of, state, public),
-        lambda: tuple(status_as_of(as_of, state=state, public=public)),
+        (as_of, known_at, state, public),
+        lambda: tuple(status_as_of(as_of, known_at, state=state, public=public)),
     )
