@@ -106,6 +106,7 @@ def register_template_helpers(app: Flask) -> None:
     from tracker.assets import vendor_url
     from tracker.briefings.services import coverage_summary
     from tracker.correspondence.routes import letter_correspondence
+    from tracker.dates import office_time
     from tracker.deferrals.attachments import format_size
     from tracker.formatting import count, long_date, noun, plural
     from tracker.security import csp_nonce
@@ -120,11 +121,15 @@ def register_template_helpers(app: Flask) -> None:
         plural=plural,
         filesize=format_size,
         coverage=coverage_summary,
+        moment=office_time,
     )
     # A letter's page (deferrals) shows its correspondence, a floor above it: the app, which
     # knows both, hands the template the function that reads it.
     env.globals.update(
-        vendor_url=vendor_url, csp_nonce=csp_nonce, letter_correspondence=letter_correspondence
+        vendor_url=vendor_url,
+        csp_nonce=csp_nonce,
+        letter_correspondence=letter_correspondence,
+        url_without_known_at=url_without_known_at,
     )
 
     @app.context_processor
@@ -133,3 +138,11 @@ def register_template_helpers(app: Flask) -> None:
             "public_nav": PUBLIC_NAV,
             "staff_nav": [(e, label) for e, label, role in STAFF_NAV if user_has(role)],
         }
+
+
+def url_without_known_at() -> str:
+    """This page's URL with the same parameters but `known_at`: the records as they stand now."""
+    from flask import request, url_for
+
+    args = {key: value for key, value in request.args.items() if key != "known_at"}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

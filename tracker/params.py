@@ -20,7 +20,7 @@ from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tracker.dates import parse_iso_date, today
+from tracker.dates import parse_iso_date, parse_known_at, today
 from tracker.errors import DomainError
 from tracker.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
@@ -40,6 +40,24 @@ class DateParam(DateField):
             raise ValueError(exc.message) from exc
         if value is not None:
             self.data = value
+
+
+class MomentParam(StringField):
+    """A moment in the records' history (`known_at`): YYYY-MM-DD is the end of that day in the
+    office's time zone, or a full ISO 8601 timestamp; empty means now (None). The data is the
+    moment in UTC; links carry the text as it was written."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = parse_known_at(valuelist[0], self.name)
+        except DomainError as exc:
+            self.data = None
+            raise ValueError(exc.message) from exc
+
+    def _value(self) -> str:
+        return self.raw_data[0].strip() if self.raw_data else ""
 
 
 class ChoiceParam(SelectField):
@@ -210,6 +228,9 @@ class FilterForm(FlaskForm):
             if not field.raw_data[0].strip() or field.data in (None, False):
                 continue
             data = field.data
+            if isinstance(field, MomentParam):
+                values[field.name] = field._value()
+                continue
             values[field.name] = (
                 data.isoformat()
                 if isinstance(data, dt.date)
@@ -227,7 +248,25 @@ class PagedFilterForm(FilterForm):
     per_page = CountParam(default=DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
 
 
+KNOWN_AT_HELP = (
+    "Show the records as they stood at this moment: a date (the end of that day) or a date and "
+    "time. Empty: as they stand now."
+)
+
+
+def known_at_param() -> MomentParam:
+    """The `known_at` parameter, as every as-of page, download and API answer reads it."""
+    return MomentParam("As known at", description=KNOWN_AT_HELP)
+
+
 class AsOfForm(FilterForm):
     """The date a page or an answer is for (default today)."""
 
     as_of = DateParam("As of", default=today)
+
+
+class AsKnownForm(AsOfForm):
+    """The date a page or an answer is for, and the moment whose records it reads (`known_at`,
+    default now: DESIGN's two time axes)."""
+
+    known_at = known_at_param()

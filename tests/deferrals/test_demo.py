@@ -13,7 +13,7 @@ from tracker.deferrals.demo import DEMO_AS_OF, DEMO_DEFERRAL_SEED, seed_demo_def
 from tracker.deferrals.models import DeferralRequest, DeferralStatus, Resolution
 from tracker.extensions import db
 from tracker.plan.models import PlanChange
-from tracker.seeding.demo import seed_demo_plan
+from tracker.seeding.demo import seed_demo_plan, seed_demo_plan_and_letters
 from tracker.status.rule import Status, status_as_of
 
 
@@ -32,9 +32,9 @@ def letters() -> list[tuple]:
 
 
 def test_demo_letters_tell_a_consistent_story(app_context):
-    seed_demo_plan()
+    plan = seed_demo_plan(later=True)
     started = time.perf_counter()
-    count = seed_demo_deferrals(random.Random(DEMO_DEFERRAL_SEED))
+    count = seed_demo_deferrals(random.Random(DEMO_DEFERRAL_SEED), later=plan.later)
     assert time.perf_counter() - started < 20
     assert 50 <= count <= 70
     rows = db.session.scalars(select(DeferralRequest)).all()
@@ -68,10 +68,8 @@ def test_demo_letters_tell_a_consistent_story(app_context):
 
 
 def test_demo_letters_are_deterministic(app_context):
-    seed_demo_plan()
-    seed_demo_deferrals(random.Random(DEMO_DEFERRAL_SEED))
+    seed_demo_plan_and_letters(random.Random(DEMO_DEFERRAL_SEED))
     first = letters()
     db.session.rollback()
-    seed_demo_plan()
-    seed_demo_deferrals(random.Random(DEMO_DEFERRAL_SEED))
+    seed_demo_plan_and_letters(random.Random(DEMO_DEFERRAL_SEED))
     assert letters() == first

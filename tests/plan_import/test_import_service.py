@@ -95,7 +95,8 @@ def test_activation_in_the_file_for_an_activated_jurisdiction(ready):
     assert different.rows[0].outcome is Outcome.ERROR
     assert different.error_lines() == [
         "row 2: activated_on: Suffolk County, MA already activated on 2008-11-05; the file says "
-        "2008-11-06. An activation is recorded once."
+        "2008-11-06. An import never changes a recorded activation: if it is wrong, correct it "
+        "with a reason on /jurisdictions/25025 (“Correct this entry” on its timeline)."
     ]
 
 

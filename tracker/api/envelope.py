@@ -22,10 +22,22 @@ def iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def moment(value: dt.datetime | None) -> str | None:
+    """A `known_at` moment as answers echo it: ISO 8601 in UTC (None: the records as they stand
+    now)."""
+    return value.astimezone(dt.UTC).isoformat() if value else None
+
+
 # --- how the OpenAPI document describes them (each module describes its own endpoints) --------
 
 ERROR = {"$ref": "#/components/responses/Error"}
 DATE = {"type": "string", "format": "date"}
+MOMENT = {
+    "type": ["string", "null"],
+    "format": "date-time",
+    "description": "The known_at moment the answer reads the records at, in UTC (null: now).",
+}
+KNOWN_AT = {"$ref": "#/components/parameters/known_at"}
 
 
 def param(name: str, description: str, schema: dict | None = None) -> dict:

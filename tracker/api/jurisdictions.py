@@ -13,14 +13,26 @@ from flask import jsonify
 
 from tracker.access import is_staff
 from tracker.api import bp
-from tracker.api.envelope import DATE, ERROR, PAGING, iso, page_envelope, paged, param
+from tracker.api.envelope import (
+    DATE,
+    ERROR,
+    KNOWN_AT,
+    MOMENT,
+    PAGING,
+    iso,
+    moment,
+    page_envelope,
+    paged,
+    param,
+)
 from tracker.briefings.services import briefing_reach
 from tracker.deferrals.clocks import open_request_counts
 from tracker.jurisdictions import services
 from tracker.jurisdictions.forms import JurisdictionFilterForm
+from tracker.jurisdictions.timeline import plan_history
 from tracker.overview.figures import headline_figures
 from tracker.pagination import page_of
-from tracker.params import AsOfForm
+from tracker.params import AsKnownForm
 from tracker.plan.models import PlanChangeKind
 from tracker.status.rule import (
     PUBLIC_STATUSES,
@@ -50,14 +62,16 @@ def _status_item(row: JurisdictionStatus) -> dict:
 def summary():
     """Counts by status on `as_of`, how many states and territories have an activation, the
     briefings' reach, and (staff only) the deferral letters open, overdue and urgent."""
-    as_of = AsOfForm().checked().as_of.data
+    params = AsKnownForm().checked()
+    as_of, known_at = params.as_of.data, params.known_at.data
     staff = is_staff()
-    figures = headline_figures(as_of)
+    figures = headline_figures(as_of, known_at)
     visible = STAFF_STATUSES if staff else PUBLIC_STATUSES
-    counts = count_by_status(cached_status_as_of(as_of, public=not staff))
-    reach = briefing_reach(as_of)
+    counts = count_by_status(cached_status_as_of(as_of, known_at, public=not staff))
+    reach = briefing_reach(as_of, known_at)
     body = {
         "as_of": as_of.isoformat(),
+        "known_at": moment(known_at),
         "total": figures.headline.total,
         "counts": {status.value: counts[status] for status in visible},
         "states_with_activation": figures.headline.states,
@@ -68,7 +82,7 @@ def summary():
         "has_demo_data": figures.has_demo_data,
     }
     if staff:
-        letters = open_request_counts(as_of)
+        letters = open_request_counts(as_of, known_at)
         body["open_deferrals"] = letters["open"]
         body["overdue_deferrals"] = letters["overdue"]
         body["urgent_deferrals"] = letters["urgent"]
@@ -85,17 +99,19 @@ def list_jurisdictions():
     result = page_of(rows, form.page.data, form.per_page.data)
     body = page_envelope(result, [_status_item(row) for row in result.items])
     body["as_of"] = query.as_of.isoformat()
+    body["known_at"] = moment(query.known_at)
     return jsonify(body)
 
 
 @bp.get("/jurisdictions/<fips>")
 def show_jurisdiction(fips: str):
     """One jurisdiction's status on `as_of` and the plan history known on that date."""
-    as_of = AsOfForm().checked().as_of.data
+    params = AsKnownForm().checked()
+    as_of, known_at = params.as_of.data, params.known_at.data
     staff = is_staff()
-    row = services.status_of(fips, as_of, public=not staff)
+    row = services.status_of(fips, as_of, known_at, public=not staff)
     history = []
-    for change in services.plan_history(row.fips, as_of=as_of):
+    for change in plan_history(row.fips, as_of=as_of, known_at=known_at):
         if not staff and change.kind is PlanChangeKind.REMOVED:
             continue
         entry = {
@@ -112,6 +128,7 @@ def show_jurisdiction(fips: str):
         history.append(entry)
     body = _status_item(row)
     body["as_of"] = as_of.isoformat()
+    body["known_at"] = moment(known_at)
     body["plan_history"] = history
     return jsonify(body)
 
@@ -145,7 +162,7 @@ OPENAPI_PATHS: dict = {
         "get": {
             "summary": "Counts of jurisdictions by status on a date",
             "operationId": "getSummary",
-            "parameters": [_AS_OF],
+            "parameters": [_AS_OF, KNOWN_AT],
             "responses": {
                 "200": {
                     "description": "Counts by status (staff: all five statuses), the number of "
@@ -156,6 +173,7 @@ OPENAPI_PATHS: dict = {
                                 "type": "object",
                                 "properties": {
                                     "as_of": {"type": "string", "format": "date"},
+                                    "known_at": MOMENT,
                                     "total": {"type": "integer"},
                                     "counts": {
                                         "type": "object",
@@ -204,6 +222,7 @@ OPENAPI_PATHS: dict = {
             "operationId": "listJurisdictions",
             "parameters": [
                 _AS_OF,
+                KNOWN_AT,
                 param("state", "Postal code (TX) or state FIPS code (48)."),
                 param(
                     "status",
@@ -226,7 +245,9 @@ OPENAPI_PATHS: dict = {
                 *PAGING,
             ],
             "responses": {
-                "200": paged("One page of jurisdictions", _STATUS_ITEM, as_of=DATE),
+                "200": paged(
+                    "One page of jurisdictions", _STATUS_ITEM, as_of=DATE, known_at=MOMENT
+                ),
                 "400": ERROR,
             },
         }
@@ -244,6 +265,7 @@ OPENAPI_PATHS: dict = {
                     "schema": {"type": "string", "pattern": "^[0-9]{5}$"},
                 },
                 _AS_OF,
+                KNOWN_AT,
             ],
             "responses": {
                 "200": {
@@ -259,6 +281,7 @@ OPENAPI_PATHS: dict = {
                                         "type": "object",
                                         "properties": {
                                             "as_of": {"type": "string", "format": "date"},
+                                            "known_at": MOMENT,
                                             "plan_history": {
                                                 "type": "array",
                                                 "items": {

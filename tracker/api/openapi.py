@@ -27,6 +27,18 @@ COMPONENTS: dict = {
             "dated on or before it count.",
             "schema": {"type": "string", "format": "date"},
         },
+        "known_at": {
+            "name": "known_at",
+            "in": "query",
+            "required": False,
+            "description": "Read the records as they stood at this moment (DESIGN's second "
+            "time axis): only facts recorded, and corrections made, at or before it count. "
+            "YYYY-MM-DD means the end of that day in the office's time zone (TRACKER_TIMEZONE); "
+            "a full ISO 8601 timestamp is taken as written. Default: now. With as_of and "
+            "known_at on the same day, the answer is what the records said that day, even after "
+            "backdated entries and corrections.",
+            "schema": {"type": "string", "examples": ["2010-08-31", "2010-08-31T17:00:00-04:00"]},
+        },
         "state": {
             "name": "state",
             "in": "query",

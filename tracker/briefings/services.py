@@ -18,7 +18,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record, resolve_actor
 from tracker.auth.models import User
-from tracker.briefings.models import Briefing, BriefingKind, briefing_jurisdiction, briefing_state
+from tracker.briefings.models import (
+    Briefing,
+    BriefingKind,
+    BriefingVersion,
+    briefing_jurisdiction,
+    briefing_state,
+    briefing_version_jurisdiction,
+)
+from tracker.corrections.versions import newest_versions
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.errors import Conflict, DomainError, NotFound
@@ -289,8 +297,33 @@ class BriefingReach:
     by_state: dict[str, int] = field(default_factory=dict)
 
 
-def briefing_reach(as_of: dt.date | None = None) -> BriefingReach:
-    """How many jurisdictions were briefed by `as_of`, and in how many states and territories.
+def _known_coverage(known_at: dt.datetime | None):
+    """(briefings, their jurisdiction links) as the records stood at `known_at`: the tables
+    themselves when None, else each briefing's newest kept version then (keyed by version)."""
+    if known_at is None:
+        return Briefing.__table__, briefing_jurisdiction
+    newest = newest_versions(BriefingVersion, BriefingVersion.briefing_id, known_at)
+    briefings = (
+        select(
+            BriefingVersion.version_no.label("id"),
+            BriefingVersion.held_on.label("held_on"),
+            BriefingVersion.kind.label("kind"),
+        )
+        .where(BriefingVersion.version_no.in_(newest))
+        .subquery("briefings_known")
+    )
+    links = select(
+        briefing_version_jurisdiction.c.version_no.label("briefing_id"),
+        briefing_version_jurisdiction.c.jurisdiction_fips.label("jurisdiction_fips"),
+    ).subquery("briefing_jurisdictions_known")
+    return briefings, links
+
+
+def briefing_reach(
+    as_of: dt.date | None = None, known_at: dt.datetime | None = None
+) -> BriefingReach:
+    """How many jurisdictions were briefed by `as_of`, and in how many states and territories,
+    as the records stood at `known_at` (default now).
 
     A jurisdiction counts as briefed once a local law-enforcement briefing or an advance notice
     naming it was held on or before `as_of`. "States" are states and DC (as in every headline
@@ -298,22 +331,23 @@ def briefing_reach(as_of: dt.date | None = None) -> BriefingReach:
     One grouped query.
     """
     as_of = as_of or today()
+    briefings, links = _known_coverage(known_at)
     rows = db.session.execute(
         select(
             Jurisdiction.state_fips,
             State.kind,
-            func.count(func.distinct(briefing_jurisdiction.c.jurisdiction_fips)),
+            func.count(func.distinct(links.c.jurisdiction_fips)),
         )
-        .select_from(briefing_jurisdiction)
+        .select_from(links)
         .join(
-            Briefing,
+            briefings,
             and_(
-                Briefing.id == briefing_jurisdiction.c.briefing_id,
-                Briefing.held_on <= as_of,
-                Briefing.kind.in_(REACH_KINDS),
+                briefings.c.id == links.c.briefing_id,
+                briefings.c.held_on <= as_of,
+                briefings.c.kind.in_(REACH_KINDS),
             ),
         )
-        .join(Jurisdiction, Jurisdiction.fips == briefing_jurisdiction.c.jurisdiction_fips)
+        .join(Jurisdiction, Jurisdiction.fips == links.c.jurisdiction_fips)
         .join(State, State.fips == Jurisdiction.state_fips)
         .group_by(Jurisdiction.state_fips, State.kind)
     ).all()

@@ -172,6 +172,8 @@ def version_model(
         "at one write, with when, by whom, why (KeptVersion).",
         link: Column(ForeignKey(f"{table.name}.{key_column.name}"), nullable=False),
         record_key: relationship(record_model),
+        # A version reads like its record: `version.id` is the record's key.
+        "id": property(lambda self: getattr(self, link)),
         "__annotations__": {},
     }
     for field in fields:

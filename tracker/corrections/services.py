@@ -127,7 +127,14 @@ def _refuse_rewriting_history(session: Session, flush_context, instances) -> Non
             raise HistoryImmutable("Recorded history is never deleted; record a correction.")
     for obj in session.dirty:
         if isinstance(obj, Correction | KeptVersion):
-            if session.is_modified(obj, include_collections=False):
+            # The one late fact a correction may learn: the id of the fact it appended.
+            late = isinstance(obj, Correction) and not _changed_from_a_value(obj, "replacement_id")
+            changed = [
+                attr.key
+                for attr in inspect(obj).attrs
+                if attr.history.has_changes() and not (late and attr.key == "replacement_id")
+            ]
+            if changed:
                 raise HistoryImmutable("A correction or a kept version is never changed.")
             continue
         mapper = inspect(obj).mapper

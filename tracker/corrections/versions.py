@@ -11,12 +11,11 @@ for a new record and "update" for a changed one, and who is the signed-in user o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import event, func, inspect, literal, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import FromClause
+from sqlalchemy.sql import Select
 
 from tracker.audit.services import Actor, resolve_actor
 from tracker.corrections.models import Correction
@@ -116,30 +115,23 @@ def _append_versions(session: Session, flush_context, instances) -> None:
         )
 
 
-def known_versions(
-    version_model: type,
-    record_id,
-    known_at: dt.datetime,
-    columns: dict[str, object],
-    name: str,
-    where: Callable[[], object] | None = None,
-) -> FromClause:
-    """A selectable of each record's newest version recorded at or before `known_at`, with
-    `columns` ({output name: version column}); `record_id` is the version's link to its record."""
-    ranked = select(
-        *(column.label(label) for label, column in columns.items()),
-        func.row_number()
-        .over(
-            partition_by=record_id,
-            order_by=(version_model.version_recorded_at.desc(), version_model.version_no.desc()),
+def newest_versions(version_model: type, record_id, known_at: dt.datetime) -> Select:
+    """The version numbers of each record's newest version recorded at or before `known_at`
+    (the latest recording time wins; among equals, the later version)."""
+    ranked = (
+        select(
+            version_model.version_no.label("version_no"),
+            func.row_number()
+            .over(
+                partition_by=record_id,
+                order_by=(
+                    version_model.version_recorded_at.desc(),
+                    version_model.version_no.desc(),
+                ),
+            )
+            .label("version_rank"),
         )
-        .label("version_rank"),
-    ).where(version_model.version_recorded_at <= known_at)
-    if where is not None:
-        ranked = ranked.where(where())
-    ranked = ranked.subquery(f"{name}_ranked")
-    return (
-        select(*(ranked.c[label] for label in columns))
-        .where(ranked.c.version_rank == literal(1))
-        .subquery(name)
+        .where(version_model.version_recorded_at <= known_at)
+        .subquery("ranked_versions")
     )
+    return select(ranked.c.version_no).where(ranked.c.version_rank == literal(1))

@@ -15,7 +15,13 @@ import holidays
 from flask import current_app
 from sqlalchemy import select
 
-from tracker.deferrals.models import DeferralRequest, DeferralStatus, open_on
+from tracker.corrections.versions import newest_versions
+from tracker.deferrals.models import (
+    DeferralRequest,
+    DeferralRequestVersion,
+    DeferralStatus,
+    open_on,
+)
 from tracker.extensions import db
 from tracker.formatting import plural
 from tracker.plan.services import scheduled_dates
@@ -146,11 +152,16 @@ def clock_warnings(
     return warnings
 
 
-def badges_for(requests: Iterable[DeferralRequest], as_of: dt.date) -> dict[int, Badges]:
-    """{request id: Badges} for many requests, with one plan query for all their
-    jurisdictions (never one per row). Used by the log, the dashboard and the jurisdiction page."""
+def badges_for(
+    requests: Iterable[DeferralRequest], as_of: dt.date, known_at: dt.datetime | None = None
+) -> dict[int, Badges]:
+    """{request id: Badges} for many requests (letters, or their versions as known at
+    `known_at`), with one plan query, as known then, for all their jurisdictions (never one per
+    row). Used by the log, the dashboard and the jurisdiction page."""
     requests = list(requests)
-    scheduled = scheduled_dates((r.jurisdiction_fips for r in requests if is_open(r, as_of)), as_of)
+    scheduled = scheduled_dates(
+        (r.jurisdiction_fips for r in requests if is_open(r, as_of)), as_of, known_at
+    )
     result: dict[int, Badges] = {}
     for request in requests:
         scheduled_on = scheduled.get(request.jurisdiction_fips)
@@ -166,17 +177,28 @@ def badges_for(requests: Iterable[DeferralRequest], as_of: dt.date) -> dict[int,
     return result
 
 
-def open_requests(as_of: dt.date) -> list[DeferralRequest]:
-    """Requests received on or before `as_of` and not resolved or withdrawn by then."""
-    statement = select(DeferralRequest).where(open_on(as_of))
+def open_requests(
+    as_of: dt.date, known_at: dt.datetime | None = None
+) -> list[DeferralRequest | DeferralRequestVersion]:
+    """Requests received on or before `as_of` and not resolved or withdrawn by then; with
+    `known_at`, as the records stood at that moment (each letter's kept version then)."""
+    if known_at is None:
+        statement = select(DeferralRequest).where(open_on(as_of))
+    else:
+        version = DeferralRequestVersion
+        newest = newest_versions(version, version.deferral_request_id, known_at)
+        statement = select(version).where(
+            version.version_no.in_(newest), open_on(as_of, version.__table__)
+        )
     return list(db.session.scalars(statement))
 
 
-def open_request_counts(as_of: dt.date) -> dict[str, int]:
-    """{"open", "overdue", "urgent"}: how many requests were open on `as_of`, and how many of
-    those were overdue and urgent then. Two queries in all, whatever the number of requests."""
-    requests = open_requests(as_of)
-    badges = badges_for(requests, as_of)
+def open_request_counts(as_of: dt.date, known_at: dt.datetime | None = None) -> dict[str, int]:
+    """{"open", "overdue", "urgent"}: how many requests were open on `as_of` (as known at
+    `known_at`), and how many of those were overdue and urgent then. Two queries in all,
+    whatever the number of requests."""
+    requests = open_requests(as_of, known_at)
+    badges = badges_for(requests, as_of, known_at)
     return {
         "open": len(requests),
         "overdue": sum(1 for b in badges.values() if b.overdue),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -75,7 +76,8 @@ class _History:
         ]
 
 
-def _histories() -> dict[str, _History]:
+def _histories(later: Sequence[PlanChange] = ()) -> dict[str, _History]:
+    """Each demo jurisdiction's plan history (with the `later` changes not yet written)."""
     histories: dict[str, _History] = defaultdict(_History)
     rows = db.session.execute(
         select(
@@ -89,6 +91,12 @@ def _histories() -> dict[str, _History]:
     )
     for fips, kind, scheduled_on, decided_on in rows:
         histories[fips].changes.append((kind, scheduled_on, decided_on))
+    for change in later:
+        histories[change.jurisdiction_fips].changes.append(
+            (change.kind, change.scheduled_on, change.decided_on)
+        )
+    for history in histories.values():
+        history.changes.sort(key=lambda c: c[2])
     for fips, activated_on in db.session.execute(
         select(Activation.jurisdiction_fips, Activation.activated_on).where(
             Activation.is_demo.is_(True)
@@ -197,10 +205,13 @@ def _closed_before(
     return True
 
 
-def seed_demo_deferrals(rng: random.Random | None = None) -> int:
-    """Write the demo letters; returns how many. Call after the demo plan is seeded."""
+def seed_demo_deferrals(
+    rng: random.Random | None = None, *, later: Sequence[PlanChange] = ()
+) -> int:
+    """Write the demo letters; returns how many. Call after the demo plan is seeded, with its
+    `later` changes still to be written (tracker.seeding.demo.seed_demo_plan_and_letters)."""
     rng = rng or random.Random(DEMO_DEFERRAL_SEED)
-    histories = _histories()
+    histories = _histories(later)
     w = _Writer(rng)
     as_of = DEMO_AS_OF
     days = dt.timedelta

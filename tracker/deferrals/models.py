@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, and_, or_
+from sqlalchemy import CheckConstraint, ForeignKey, Index, and_, or_, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, String, Text
 
 from tracker.corrections.models import version_model
-from tracker.corrections.versions import keep_versions, known_versions
+from tracker.corrections.versions import keep_versions, newest_versions
 from tracker.db import Base, Timestamped, Versioned, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
@@ -197,13 +197,16 @@ def letters_known_at(known_at: dt.datetime | None = None) -> FromClause:
     if known_at is None:
         return DeferralRequest.__table__
     version = DeferralRequestVersion
-    columns = {"id": version.deferral_request_id}
+    columns = []
     for column in DeferralRequest.__table__.columns:
-        if column.name == "updated_at":
-            columns["updated_at"] = version.version_recorded_at
-        elif column.name != "id":
-            columns[column.name] = getattr(version, column.name)
-    return known_versions(version, version.deferral_request_id, known_at, columns, "letters_known")
+        if column.name == "id":
+            columns.append(version.deferral_request_id.label("id"))
+        elif column.name == "updated_at":
+            columns.append(version.version_recorded_at.label("updated_at"))
+        else:
+            columns.append(getattr(version, column.name).label(column.name))
+    newest = newest_versions(version, version.deferral_request_id, known_at)
+    return select(*columns).where(version.version_no.in_(newest)).subquery("letters_known")
 
 
 def open_on(as_of: dt.date, letters: FromClause | None = None) -> ColumnElement[bool]:

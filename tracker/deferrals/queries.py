@@ -9,7 +9,14 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from tracker.audit.models import AuditEvent
-from tracker.deferrals.models import DeferralRequest, Resolution, open_on
+from tracker.corrections.versions import newest_versions
+from tracker.deferrals.models import (
+    DeferralRequest,
+    DeferralRequestVersion,
+    Resolution,
+    letters_known_at,
+    open_on,
+)
 from tracker.errors import Conflict, NotFound
 from tracker.extensions import db
 from tracker.plan.models import PlanChange
@@ -32,12 +39,32 @@ def get_request(request_id: int, *, expected_version: int | None = None) -> Defe
     return request
 
 
-def requests_for_jurisdiction(fips: str) -> list[DeferralRequest]:
-    """Every letter from one jurisdiction, oldest first (for its page's timeline)."""
+def requests_for_jurisdiction(
+    fips: str, known_at: dt.datetime | None = None
+) -> list[DeferralRequest | DeferralRequestVersion]:
+    """Every letter from one jurisdiction, oldest first (for its page's timeline); with
+    `known_at`, each letter as the records stood then (its kept version, which reads like the
+    letter), counting only those recorded by then and from this jurisdiction then."""
+    if known_at is None:
+        statement = select(DeferralRequest).where(DeferralRequest.jurisdiction_fips == fips)
+        order = (DeferralRequest.received_on, DeferralRequest.id)
+    else:
+        version = DeferralRequestVersion
+        newest = newest_versions(version, version.deferral_request_id, known_at)
+        statement = select(version).where(
+            version.version_no.in_(newest), version.jurisdiction_fips == fips
+        )
+        order = (version.received_on, version.deferral_request_id)
+    return list(db.session.scalars(statement.order_by(*order)))
+
+
+def letters_ever_in(fips: str) -> list[int]:
+    """The ids of the letters that were ever recorded against this jurisdiction (a letter moved
+    to another county leaves its trace in both)."""
     statement = (
-        select(DeferralRequest)
-        .where(DeferralRequest.jurisdiction_fips == fips)
-        .order_by(DeferralRequest.received_on, DeferralRequest.id)
+        select(DeferralRequestVersion.deferral_request_id)
+        .where(DeferralRequestVersion.jurisdiction_fips == fips)
+        .distinct()
     )
     return list(db.session.scalars(statement))
 
@@ -82,23 +109,28 @@ def history(request: DeferralRequest) -> list[AuditEvent]:
 
 
 def open_letter_counts(
-    as_of: dt.date, *, by: str = "state", fips: Iterable[str] | None = None
+    as_of: dt.date,
+    *,
+    by: str = "state",
+    fips: Iterable[str] | None = None,
+    known_at: dt.datetime | None = None,
 ) -> dict[str, int]:
     """{state or jurisdiction FIPS: deferral letters open on `as_of`}, in one grouped query.
 
     A letter is open on a date when it was received on or before it and was not resolved or
     withdrawn by then (a closed letter always has its resolution date), so past dates read as
-    they did that day. Every kind of request counts. `by` is "state" or "jurisdiction".
+    they did that day. Every kind of request counts. `by` is "state" or "jurisdiction". With
+    `known_at`, the letters as the records stood at that moment.
     """
-    key = (Jurisdiction.state_fips if by == "state" else DeferralRequest.jurisdiction_fips).label(
-        "key"
-    )
+    letters = letters_known_at(known_at)
+    key = (Jurisdiction.state_fips if by == "state" else letters.c.jurisdiction_fips).label("key")
     statement = (
-        select(key, func.count(DeferralRequest.id))
-        .join(Jurisdiction, Jurisdiction.fips == DeferralRequest.jurisdiction_fips)
-        .where(open_on(as_of))
+        select(key, func.count(letters.c.id))
+        .select_from(letters)
+        .join(Jurisdiction, Jurisdiction.fips == letters.c.jurisdiction_fips)
+        .where(open_on(as_of, letters))
         .group_by(key)
     )
     if fips is not None:
-        statement = statement.where(DeferralRequest.jurisdiction_fips.in_(list(fips)))
+        statement = statement.where(letters.c.jurisdiction_fips.in_(list(fips)))
     return dict(db.session.execute(statement).all())

@@ -8,8 +8,8 @@ left open while someone else changed the plan is refused instead of overwriting 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import today
@@ -19,7 +19,15 @@ from tracker.jurisdictions.services import (
     status_choices,
     status_label,
 )
-from tracker.params import ChoiceParam, DateParam, Needed, NotAfter, PagedFilterForm, TextParam
+from tracker.params import (
+    ChoiceParam,
+    DateParam,
+    Needed,
+    NotAfter,
+    PagedFilterForm,
+    TextParam,
+    known_at_param,
+)
 from tracker.registry.forms import StateParam
 
 SOURCE_HELP = "Where the decision came from (a document, an e-mail, a meeting). Optional."
@@ -80,6 +88,51 @@ class ActivationForm(_PlanForm):
     version = IntegerField(validators=[InputRequired()], widget=HiddenInput())
 
 
+class _CorrectionForm(FlaskForm):
+    """A correction: its reason (required) and the jurisdiction's version the page showed."""
+
+    reason = TextAreaField(
+        "Reason for the correction",
+        validators=[Needed(), Length(max=2000)],
+        description="Kept with the correction; staff see it, the public never does.",
+    )
+    version = IntegerField(validators=[InputRequired()], widget=HiddenInput())
+
+
+class CorrectActivationForm(_CorrectionForm):
+    activated_on = DateField(
+        "Corrected activation date",
+        validators=[InputRequired(message="Give the corrected activation date.")],
+        render_kw={"data-preview-field": "activated_on"},
+    )
+
+
+class VoidForm(_CorrectionForm):
+    """Marks an activation or a plan change as entered in error."""
+
+
+class CorrectPlanChangeForm(_CorrectionForm):
+    scheduled_on = DateField(
+        "Scheduled date",
+        validators=[Optional()],
+        description="Leave empty and tick “Removed from the plan” for a removal.",
+        render_kw={"data-preview-field": "scheduled_on"},
+    )
+    removed = BooleanField("Removed from the plan", render_kw={"data-preview-field": "removed"})
+    decided_on = DateField(
+        "Decided on",
+        validators=[InputRequired(message="Give the date the decision was made.")],
+        render_kw={"data-preview-field": "decided_on"},
+    )
+    source = _source_field()
+
+    def validate_scheduled_on(self, field) -> None:
+        if self.removed.data and field.data is not None:
+            raise ValidationError("A removal has no scheduled date: clear it or untick removal.")
+        if not self.removed.data and field.data is None and not field.errors:
+            raise ValidationError("Give the scheduled date, or tick “Removed from the plan”.")
+
+
 class BulkRescheduleForm(_ScheduleForm):
     """Reschedule the jurisdictions ticked in the list (values "FIPS:VERSION", name=selected)."""
 
@@ -92,6 +145,7 @@ class JurisdictionFilterForm(PagedFilterForm):
     state = StateParam(any_label="All states")
     status = ChoiceParam("Status", any_label="Any status")
     as_of = DateParam("Status as of", default=today)
+    known_at = known_at_param()
     sort = ChoiceParam("Sort by", choices=list(SORT_LABELS.items()), default="name", any_label=None)
     order = ChoiceParam(
         "Order",

@@ -11,23 +11,30 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.access import Role, requires, user_has
 from tracker.dates import today
-from tracker.errors import Conflict, DomainError
+from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
 from tracker.jurisdictions import services
 from tracker.jurisdictions.forms import (
     ActivationForm,
     BulkRescheduleForm,
+    CorrectActivationForm,
+    CorrectPlanChangeForm,
     JurisdictionFilterForm,
     RemoveForm,
     RescheduleForm,
+    VoidForm,
 )
+from tracker.jurisdictions.timeline import TimelineEntry, timeline
 from tracker.pagination import page_of
-from tracker.params import AsOfForm
+from tracker.params import AsKnownForm, AsOfForm
+from tracker.plan import corrections
 from tracker.plan import services as plan
+from tracker.plan.models import PlanChange
 from tracker.registry.lookup import get_jurisdiction
 from tracker.registry.models import Jurisdiction
 
@@ -114,13 +121,54 @@ def bulk_reschedule():
 # --- one jurisdiction -----------------------------------------------------------------------
 
 
+def _correction_forms(
+    jurisdiction: Jurisdiction, entries: list[TimelineEntry]
+) -> tuple[dict, dict[str, str]]:
+    """The correction forms of the entries in force (blank, at the version shown), keyed by their
+    prefix, and each form's preview line with "{field}" where the typed value goes."""
+    version, label = jurisdiction.version_id, jurisdiction.label
+    forms: dict = {}
+    previews: dict[str, str] = {}
+    for entry in entries:
+        if not entry.in_force or entry.fact_id is None:
+            continue
+        if entry.kind == "activated":
+            key = "activation"
+            forms[f"{key}-correct"] = CorrectActivationForm(
+                formdata=None, prefix=f"{key}-correct", version=version
+            )
+            previews[f"{key}-correct"] = corrections.activation_line(
+                label, entry.on, "{activated_on}"
+            )
+            previews[f"{key}-void"] = corrections.activation_line(label, entry.on, None)
+        else:
+            key = f"change{entry.fact_id}"
+            change = db.session.get(PlanChange, entry.fact_id)
+            forms[f"{key}-correct"] = CorrectPlanChangeForm(
+                formdata=None,
+                prefix=f"{key}-correct",
+                version=version,
+                scheduled_on=change.scheduled_on,
+                removed=change.scheduled_on is None,
+                decided_on=change.decided_on,
+            )
+            previews[f"{key}-correct"] = corrections.plan_change_line(
+                label, change, "decided {decided_on} ({plan})"
+            )
+            previews[f"{key}-void"] = corrections.plan_change_line(label, change)
+        forms[f"{key}-void"] = VoidForm(formdata=None, prefix=f"{key}-void", version=version)
+    return forms, previews
+
+
 def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, alert=None):
-    as_of = AsOfForm().checked().as_of.data
+    params = AsKnownForm().checked()
+    as_of, known_at = params.as_of.data, params.known_at.data
     jurisdiction = get_jurisdiction(fips)
-    row = services.status_of(fips, as_of)
-    current = services.status_of(fips, today()) if as_of != today() else row
+    row = services.status_of(fips, as_of, known_at)
+    current = services.status_of(fips, today()) if (as_of, known_at) != (today(), None) else row
+    entries = timeline(fips, as_of, known_at)
     editable = user_has(Role.EDITOR)
-    all_forms = {}
+    all_forms, previews = {}, {}
     if editable:
         # Looking at a past date, an editor is usually recording a decision from that time.
         day = min(as_of, today())
@@ -134,6 +182,9 @@ def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, ale
             )
             for name, form_class in PLAN_FORMS.items()
         }
+        if known_at is None:  # corrections are made to the records as they stand now
+            correction_forms, previews = _correction_forms(jurisdiction, entries)
+            all_forms.update(correction_forms)
         for name, form in (forms or {}).items():
             # Keep what the editor typed, against the version now shown on the page.
             form.version.data = jurisdiction.version_id
@@ -145,9 +196,11 @@ def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, ale
         row=row,
         current=current,
         as_of=as_of,
+        known_at=known_at,
         today=today(),
-        timeline=services.timeline(fips, as_of),
+        timeline=entries,
         forms=all_forms,
+        previews=previews,
         alert=alert,
     ), status
 
@@ -165,7 +218,8 @@ def _plan_write(fips: str, name: str, form, write, success: str):
         return _render_show(fips, {name: form}, status=400)
     try:
         write(form)
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
+        # Lost a race at the database: a version check, or the one activation in force.
         db.session.rollback()
         error: DomainError = services.stale_write_conflict()
     except DomainError as exc:
@@ -231,4 +285,79 @@ def activate_jurisdiction(fips: str):
 
     return _plan_write(
         fips, "activate", ActivationForm(prefix="activate"), write, "Activation recorded."
+    )
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+
+@bp.post("/jurisdictions/<fips>/activation/correct")
+@requires(Role.EDITOR)
+def correct_activation(fips: str):
+    def write(form: CorrectActivationForm) -> None:
+        corrections.correct_activation(
+            fips,
+            form.activated_on.data,
+            reason=form.reason.data,
+            expected_version=form.version.data,
+        )
+
+    name = "activation-correct"
+    return _plan_write(fips, name, CorrectActivationForm(prefix=name), write, "Activation corrected.")
+
+
+@bp.post("/jurisdictions/<fips>/activation/void")
+@requires(Role.EDITOR)
+def void_activation(fips: str):
+    def write(form: VoidForm) -> None:
+        corrections.void_activation(
+            fips, reason=form.reason.data, expected_version=form.version.data
+        )
+
+    name = "activation-void"
+    return _plan_write(
+        fips, name, VoidForm(prefix=name), write, "Activation marked as entered in error."
+    )
+
+
+def _change_fips(change_id: int) -> str:
+    change = db.session.get(PlanChange, change_id)
+    if change is None:
+        raise NotFound(f"There is no plan change #{change_id}.")
+    return change.jurisdiction_fips
+
+
+@bp.post("/plan-changes/<int:change_id>/correct")
+@requires(Role.EDITOR)
+def correct_plan_change(change_id: int):
+    def write(form: CorrectPlanChangeForm) -> None:
+        corrections.correct_plan_change(
+            change_id,
+            scheduled_on=None if form.removed.data else form.scheduled_on.data,
+            decided_on=form.decided_on.data,
+            reason=form.reason.data,
+            source=form.source.data,
+            expected_version=form.version.data,
+        )
+
+    name = f"change{change_id}-correct"
+    form = CorrectPlanChangeForm(prefix=name)
+    return _plan_write(_change_fips(change_id), name, form, write, "Plan change corrected.")
+
+
+@bp.post("/plan-changes/<int:change_id>/void")
+@requires(Role.EDITOR)
+def void_plan_change(change_id: int):
+    def write(form: VoidForm) -> None:
+        corrections.void_plan_change(
+            change_id, reason=form.reason.data, expected_version=form.version.data
+        )
+
+    name = f"change{change_id}-void"
+    return _plan_write(
+        _change_fips(change_id),
+        name,
+        VoidForm(prefix=name),
+        write,
+        "Plan change marked as entered in error.",
     )

@@ -10,20 +10,12 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from dataclasses import dataclass
 
 from tracker.auth.models import User
-from tracker.briefings.services import briefings_for_jurisdiction
-from tracker.dates import today
-from tracker.deferrals import queries as deferral_queries
-from tracker.deferrals.clocks import Badges, badges_for
 from tracker.errors import Conflict, DomainError
-from tracker.extensions import db
 from tracker.plan import services as plan
-from tracker.plan.models import Activation, PlanChange, PlanChangeKind
+from tracker.plan.models import PlanChange
 from tracker.registry.lookup import get_jurisdiction
 from tracker.status.rule import (
     PUBLIC_STATUSES,
@@ -59,6 +51,7 @@ class JurisdictionQuery:
     """What the list asks for. Every field is optional except the as-of date."""
 
     as_of: dt.date
+    known_at: dt.datetime | None = None
     q: str = ""
     state: str | None = None
     status: str | None = None
@@ -129,7 +122,7 @@ def find_jurisdictions(
     Status "past_due" means a planned date passed without activation. Date ranges are
     inclusive; a row without that date does not match a range.
     """
-    rows = cached_status_as_of(query.as_of, state=query.state, public=public)
+    rows = cached_status_as_of(query.as_of, query.known_at, state=query.state, public=public)
     words = _search_words(query.q)
     matched = [row for row in rows if _matches(row, query, words)]
     key = _sort_key(query.sort)
@@ -147,133 +140,14 @@ def _date_of(row: JurisdictionStatus, sort: str) -> dt.date | None:
     return row.scheduled_on if sort == "scheduled" else row.activated_on
 
 
-def status_of(fips: str, as_of: dt.date, *, public: bool = False) -> JurisdictionStatus:
-    """One jurisdiction's row from the "as of" rule (NotFound for an unknown code)."""
+def status_of(
+    fips: str, as_of: dt.date, known_at: dt.datetime | None = None, *, public: bool = False
+) -> JurisdictionStatus:
+    """One jurisdiction's row from the "as of" rule, as known at `known_at` (NotFound for an
+    unknown code)."""
     jurisdiction = get_jurisdiction(fips)
-    rows = cached_status_as_of(as_of, state=jurisdiction.state_fips, public=public)
+    rows = cached_status_as_of(as_of, known_at, state=jurisdiction.state_fips, public=public)
     return next(row for row in rows if row.fips == jurisdiction.fips)
-
-
-# --- the timeline ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One dated event in a jurisdiction's story."""
-
-    on: dt.date
-    kind: str  # scheduled, removed, activated, deferral, briefing
-    title: str
-    details: dict[str, str | None] = field(default_factory=dict)
-    is_demo: bool = False
-    deferral_id: int | None = None
-    badges: Badges | None = None  # a letter's clocks on the page's date
-    recorded_by: str | None = None
-    # Ties on the same day keep the order things happened: plan changes by id, then the rest.
-    order: tuple = ()
-
-
-def plan_history(fips: str, *, as_of: dt.date | None = None) -> list[PlanChange]:
-    """Every plan change for the jurisdiction, oldest first (decided on, then recorded order);
-    with `as_of`, only those decided on or before it."""
-    statement = (
-        select(PlanChange)
-        .where(PlanChange.jurisdiction_fips == fips)
-        .options(selectinload(PlanChange.recorded_by))
-        .order_by(PlanChange.decided_on, PlanChange.id)
-    )
-    if as_of is not None:
-        statement = statement.where(PlanChange.decided_on <= as_of)
-    return list(db.session.scalars(statement))
-
-
-def _who(user: User | None) -> str | None:
-    return user.email if user is not None else None
-
-
-def timeline(fips: str, as_of: dt.date | None = None) -> list[TimelineEntry]:
-    """The jurisdiction's whole history, oldest first: plan changes (reason, decided-on date,
-    source, who recorded it), its activation, each deferral letter's dated steps (with its
-    OVERDUE / URGENT badges on `as_of`, default today) and the briefings that covered it or its
-    state."""
-    get_jurisdiction(fips)  # NotFound for an unknown code
-    entries: list[TimelineEntry] = []
-    for change in plan_history(fips):
-        scheduled = change.kind is PlanChangeKind.SCHEDULED
-        entries.append(
-            TimelineEntry(
-                on=change.decided_on,
-                kind=change.kind.value,
-                title=(
-                    f"Scheduled for {change.scheduled_on.isoformat()}"
-                    if scheduled
-                    else "Removed from the plan"
-                ),
-                details={
-                    "Reason": change.reason,
-                    "Source": change.source,
-                    "Deferral request": f"#{change.deferral_request_id}"
-                    if change.deferral_request_id
-                    else None,
-                },
-                is_demo=change.is_demo,
-                deferral_id=change.deferral_request_id,
-                recorded_by=_who(change.recorded_by),
-                order=(0, change.id),
-            )
-        )
-    activation = db.session.scalar(select(Activation).where(Activation.jurisdiction_fips == fips))
-    if activation is not None:
-        entries.append(
-            TimelineEntry(
-                on=activation.activated_on,
-                kind="activated",
-                title="Activated",
-                details={"Source": activation.source},
-                is_demo=activation.is_demo,
-                recorded_by=_who(activation.recorded_by),
-                order=(2, activation.id),
-            )
-        )
-    # Letters and briefings come from their own features, so the rules of what a letter's steps
-    # are and which briefings concern a jurisdiction live in one place each.
-    requests = deferral_queries.requests_for_jurisdiction(fips)
-    badges = badges_for(requests, as_of or today())
-    for request in requests:
-        for step, (on, text) in enumerate(deferral_queries.timeline_steps(request)):
-            received = step == 1
-            entries.append(
-                TimelineEntry(
-                    on=on,
-                    kind="deferral",
-                    title=text,
-                    details={
-                        "From": request.sender_name,
-                        "Status": request.status.label,
-                    }
-                    if received
-                    else {},
-                    is_demo=request.is_demo,
-                    deferral_id=request.id,
-                    badges=badges[request.id] if received else None,
-                    recorded_by=_who(request.created_by) if received else None,
-                    order=(1, request.id, step),
-                )
-            )
-    for briefing in briefings_for_jurisdiction(fips):
-        entries.append(
-            TimelineEntry(
-                on=briefing.held_on,
-                kind="briefing",
-                title=f"Briefing: {briefing.kind.label}",
-                details={"Presenter": briefing.presenter, "Attendees": briefing.attendees},
-                is_demo=briefing.is_demo,
-                recorded_by=_who(briefing.recorded_by),
-                order=(3, briefing.id),
-            )
-        )
-    entries.sort(key=lambda entry: (entry.on, entry.order))
-    return entries
 
 
 # --- bulk reschedule ------------------------------------------------------------------------

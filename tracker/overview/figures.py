@@ -22,11 +22,13 @@ class HeadlineFigures:
     has_demo_data: bool
 
 
-def headline_figures(as_of: dt.date | None = None) -> HeadlineFigures:
-    """The public headline on `as_of` (default today) and the planned and unscheduled counts
-    beside it, every number from status_as_of."""
+def headline_figures(
+    as_of: dt.date | None = None, known_at: dt.datetime | None = None
+) -> HeadlineFigures:
+    """The public headline on `as_of` (default today), as known at `known_at` (default now), and
+    the planned and unscheduled counts beside it, every number from status_as_of."""
     as_of = as_of or today()
-    rows = cached_status_as_of(as_of, public=True)
+    rows = cached_status_as_of(as_of, known_at, public=True)
     counts = count_by_status(rows)
     return HeadlineFigures(
         headline=headline(rows, as_of),

@@ -137,6 +137,52 @@ def _refuse_if_activated(jurisdiction: Jurisdiction, decided_on: dt.date) -> Non
         )
 
 
+def earlier_decision_message(
+    label: str, in_force_decided_on: dt.date, in_force_text: str, decided_on: dt.date
+) -> str:
+    """The one refusal of a plan change decided before the decision in force: it would change
+    nothing today, so the office corrects the decision in force instead. The web forms, the
+    resolution of a letter and the plan import all word it this way."""
+    return (
+        f"The plan in force for {label} ({in_force_text}) was decided on "
+        f"{in_force_decided_on.isoformat()}, after {decided_on.isoformat()}: a decision dated "
+        "earlier would not take effect. If the decision in force is wrong, correct the decision "
+        "in force (on the jurisdiction's timeline) instead."
+    )
+
+
+def plan_text(kind: PlanChangeKind | str, scheduled_on: dt.date | None) -> str:
+    """ "scheduled for 2010-06-08" or "removed from the plan"."""
+    if PlanChangeKind(kind) is PlanChangeKind.REMOVED:
+        return "removed from the plan"
+    return f"scheduled for {scheduled_on.isoformat()}"
+
+
+def decision_in_force(fips: str) -> PlanChange | None:
+    """The jurisdiction's plan change in force now: the latest decided, then recorded, among
+    those not corrected."""
+    return db.session.scalar(
+        select(PlanChange)
+        .where(PlanChange.jurisdiction_fips == fips, PlanChange.in_force())
+        .order_by(PlanChange.decided_on.desc(), PlanChange.id.desc())
+        .limit(1)
+    )
+
+
+def _refuse_if_earlier(jurisdiction: Jurisdiction, decided_on: dt.date) -> None:
+    current = decision_in_force(jurisdiction.fips)
+    if current is not None and decided_on < current.decided_on:
+        raise DomainError(
+            earlier_decision_message(
+                jurisdiction.label,
+                current.decided_on,
+                plan_text(current.kind, current.scheduled_on),
+                decided_on,
+            ),
+            field="decided_on",
+        )
+
+
 def decide(
     fips: str,
     kind: PlanChangeKind,
@@ -153,14 +199,17 @@ def decide(
     """Append a plan change: `scheduled_on` (or removal, with None), decided on `decided_on`
     (default today; never in the future), for a reason (required) from a source.
 
-    Refused once the jurisdiction has activated, and with Conflict when it changed since a form
-    rendered at `expected_version`. The change may come from a deferral request (linked).
+    Refused once the jurisdiction has activated, when decided before the decision in force (it
+    would change nothing: correct that decision instead), and with Conflict when it changed
+    since a form rendered at `expected_version`. The change may come from a deferral request
+    (linked).
     """
     jurisdiction = get_jurisdiction(fips, for_update_version=expected_version)
     decided_on = decided_on or today()
     _check_decided_on(decided_on)
     reason = _require_reason(reason)
     _refuse_if_activated(jurisdiction, decided_on)
+    _refuse_if_earlier(jurisdiction, decided_on)
     change = PlanChange(
         jurisdiction_fips=jurisdiction.fips,
         kind=kind,

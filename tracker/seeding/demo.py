@@ -4,13 +4,19 @@ The shape follows the program's own description: border and most populous counti
 waves state by state, the pace quickening as the program matured, and plans changing along the
 way (reschedules with reasons, a few removals that were later put back). Every record written
 here has is_demo = true, and the same seed always produces the same rows.
+
+The records carry recording times as the office would have: a plan decision recorded the
+afternoon it was decided, an activation recorded on the day or up to ten days later (a backdated
+entry), so "as known at" a past moment shows what the records said then. The letters that
+change the plan are resolved before the plan's own later changes are written, in the order
+things happened (a decision dated before the decision in force is refused).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
 
@@ -63,6 +69,19 @@ INITIAL_REASON = "Scheduled in the deployment plan"
 class DemoCounts:
     plan_changes: int = 0
     activations: int = 0
+    # Plan changes decided after a jurisdiction's first one, held back by seed_demo_plan(later=True)
+    # until the demo letters that precede them are written.
+    later: list[PlanChange] = field(default_factory=list)
+
+
+# Recording times: a decision the same afternoon (office hours, UTC), an activation on the day
+# or up to ten days after (a separate generator, so the plan itself is the same as ever).
+RECORDING_SEED = DEMO_SEED + 1
+
+
+def _recorded(day: dt.date, lag_days: int) -> dt.datetime:
+    moment = dt.datetime.combine(day, dt.time(20, 0), tzinfo=dt.UTC) + dt.timedelta(days=lag_days)
+    return min(moment, dt.datetime.now(dt.UTC))
 
 
 def demo_present() -> bool:
@@ -105,9 +124,12 @@ def _rollout_order(jurisdictions: list[Jurisdiction], rng: random.Random) -> lis
     return early + waves
 
 
-def seed_demo_plan(rng: random.Random | None = None) -> DemoCounts:
-    """Write the demo plan history and activations for every jurisdiction without a real record."""
+def seed_demo_plan(rng: random.Random | None = None, *, later: bool = False) -> DemoCounts:
+    """Write the demo plan history and activations for every jurisdiction without a real record.
+    With `later`, each jurisdiction's changes after its first are returned (counts.later) rather
+    than written, for the caller to write once the letters that come before them are logged."""
     rng = rng or random.Random(DEMO_SEED)
+    lags = random.Random(RECORDING_SEED)
     counts = DemoCounts()
     real = set(db.session.scalars(select(Activation.jurisdiction_fips)))
     jurisdictions = [
@@ -154,18 +176,18 @@ def seed_demo_plan(rng: random.Random | None = None) -> DemoCounts:
             )
         else:
             changes.append((PlanChangeKind.SCHEDULED, final_date, first_decided, INITIAL_REASON))
-        for kind, scheduled_on, decided_on, reason in changes:
-            records.append(
-                PlanChange(
-                    jurisdiction_fips=jurisdiction.fips,
-                    kind=kind,
-                    scheduled_on=scheduled_on,
-                    decided_on=decided_on,
-                    reason=reason,
-                    source=DEMO_SOURCE,
-                    is_demo=True,
-                )
+        for number, (kind, scheduled_on, decided_on, reason) in enumerate(changes):
+            change = PlanChange(
+                jurisdiction_fips=jurisdiction.fips,
+                kind=kind,
+                scheduled_on=scheduled_on,
+                decided_on=decided_on,
+                reason=reason,
+                source=DEMO_SOURCE,
+                is_demo=True,
+                recorded_at=_recorded(decided_on, 0),
             )
+            (counts.later if later and number else records).append(change)
             counts.plan_changes += 1
         records.append(
             Activation(
@@ -173,6 +195,7 @@ def seed_demo_plan(rng: random.Random | None = None) -> DemoCounts:
                 activated_on=final_date,
                 source=DEMO_SOURCE,
                 is_demo=True,
+                recorded_at=_recorded(final_date, lags.choice((0, 0, 0, 1, 2, 3, 7, 10))),
             )
         )
         counts.activations += 1
@@ -181,12 +204,22 @@ def seed_demo_plan(rng: random.Random | None = None) -> DemoCounts:
     return counts
 
 
+def seed_demo_plan_and_letters(rng: random.Random | None = None) -> DemoCounts:
+    """The demo plan and its letters, in the order things happened: first decisions and
+    activations, then the letters (whose resolutions change the plan), then the plan's later
+    changes."""
+    counts = seed_demo_plan(later=True)
+    seed_demo_deferrals(rng, later=counts.later)
+    db.session.add_all(counts.later)
+    db.session.flush()
+    return counts
+
+
 def seed_demo() -> DemoCounts | None:
     """The `tracker seed --demo` step: the whole demo deployment, once. None if already there."""
     if demo_present():
         return None
-    counts = seed_demo_plan()
-    seed_demo_deferrals()
+    counts = seed_demo_plan_and_letters()
     seed_demo_briefings()
     record(
         "seed.demo",

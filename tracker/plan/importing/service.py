@@ -164,7 +164,9 @@ def _plans_in_force() -> dict[str, _InForce]:
 
 
 def _activations() -> dict[str, dt.date]:
-    statement = select(Activation.jurisdiction_fips, Activation.activated_on)
+    statement = select(Activation.jurisdiction_fips, Activation.activated_on).where(
+        Activation.in_force()
+    )
     return {fips: activated_on for fips, activated_on in db.session.execute(statement)}
 
 
@@ -277,7 +279,9 @@ def _compare(row: RowPreview, current: _InForce | None, activated_on: dt.date | 
             row.error(
                 "activated_on",
                 f"{row.label} already activated on {activated_on.isoformat()}; the file says "
-                f"{row.activated_on.isoformat()}. An activation is recorded once.",
+                f"{row.activated_on.isoformat()}. An import never changes a recorded activation: "
+                f"if it is wrong, correct it with a reason on /jurisdictions/{row.fips} "
+                "(“Correct this entry” on its timeline).",
             )
     if row.scheduled_on is None:
         return
@@ -292,11 +296,12 @@ def _compare(row: RowPreview, current: _InForce | None, activated_on: dt.date | 
             f"change (in force: {was}; the file says {row.scheduled_on.isoformat()}).",
         )
     elif current is not None and row.decided_on < current.decided_on:
+        in_force_text = plan.plan_text(current.kind, current.scheduled_on)
         row.error(
             "decided_on",
-            f"the plan in force for {row.label} ({was}) was decided on "
-            f"{current.decided_on.isoformat()}, after this row's {row.decided_on.isoformat()}; "
-            "a change decided earlier would not take effect.",
+            plan.earlier_decision_message(
+                row.label, current.decided_on, in_force_text, row.decided_on
+            ),
         )
     else:
         row.schedule = True
