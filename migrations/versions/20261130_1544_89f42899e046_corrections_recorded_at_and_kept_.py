@@ -188,6 +188,16 @@ def upgrade():
             batch_op.alter_column('recorded_at', existing_type=sa.DateTime(timezone=True), nullable=False)
     _keep_first_versions()
 
+    # Provenance: the moment an export read the records at; a release: the moment it was cut
+    # (existing releases: their publication time, the best the tracker knows).
+    with op.batch_alter_table('export_record', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('known_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('release', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('known_at', sa.DateTime(timezone=True), nullable=True))
+    op.execute('UPDATE release SET known_at = published_at')
+    with op.batch_alter_table('release', schema=None) as batch_op:
+        batch_op.alter_column('known_at', existing_type=sa.DateTime(timezone=True), nullable=False)
+
     with op.batch_alter_table('plan_change', schema=None) as batch_op:
         batch_op.add_column(sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('superseded_by_id', sa.Integer(), nullable=True))
@@ -238,6 +248,9 @@ def downgrade():
     # the facts in force now and drop the superseded ones with the corrections.
     op.execute('DELETE FROM activation WHERE superseded_at IS NOT NULL')
     op.execute('DELETE FROM plan_change WHERE superseded_at IS NOT NULL')
+    for table in ('release', 'export_record'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('known_at')
     with op.batch_alter_table('plan_change', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_plan_change_superseded_by_id_correction'), type_='foreignkey')
         batch_op.drop_index('ix_plan_change_recorded_at')

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from tracker.api import bp
-from tracker.api.envelope import iso, page_envelope
+from tracker.api.envelope import MOMENT, iso, moment, page_envelope
 from tracker.exports.forms import ListFilterForm
 from tracker.exports.services import commit_export_record, list_filters
 from tracker.exports.sources import activated_rows
@@ -25,6 +25,7 @@ def list_activations():
     filters = form.list_filters()
     _columns, rows = activated_rows(
         filters["as_of"],
+        known_at=filters["known_at"],
         state=filters["state"],
         activated_from=filters["date_from"],
         activated_to=filters["date_to"],
@@ -40,10 +41,13 @@ def list_activations():
         }
         for postal, state_name, fips, jurisdiction, activated_on in result.items
     ]
-    given = list_filters(filters["state"], filters["date_from"], filters["date_to"])
+    given = list_filters(
+        filters["state"], filters["date_from"], filters["date_to"], filters["known_at"]
+    )
     commit_export_record("activated", "json", filters["as_of"], given, len(items), channel="api")
     body = page_envelope(result, items)
     body["as_of"] = filters["as_of"].isoformat()
+    body["known_at"] = moment(filters["known_at"])
     return jsonify(body)
 
 
@@ -59,6 +63,7 @@ OPENAPI_PATHS: dict = {
             "tags": ["activations"],
             "parameters": [
                 {"$ref": "#/components/parameters/as_of"},
+                {"$ref": "#/components/parameters/known_at"},
                 {"$ref": "#/components/parameters/state"},
                 {
                     "name": "from",
@@ -90,6 +95,7 @@ OPENAPI_PATHS: dict = {
                                         "required": ["as_of"],
                                         "properties": {
                                             "as_of": {"type": "string", "format": "date"},
+                                            "known_at": MOMENT,
                                             "items": {
                                                 "type": "array",
                                                 "items": {

@@ -32,7 +32,7 @@ def map_status():
     form = StatusForm().checked()
     as_of, state, names = form.as_of.data, form.state.data, form.names.data == "1"
     public = not is_staff()
-    payload = status_payload(as_of, state=state, public=public, names=names)
+    payload = status_payload(as_of, form.known_at.data, state=state, public=public, names=names)
     headers = {
         "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}"
         if public
@@ -65,6 +65,7 @@ OPENAPI_PATHS: dict = {
             "tags": ["status"],
             "parameters": [
                 {"$ref": "#/components/parameters/as_of"},
+                {"$ref": "#/components/parameters/known_at"},
                 {"$ref": "#/components/parameters/state"},
                 {
                     "name": "names",
@@ -95,6 +96,12 @@ OPENAPI_PATHS: dict = {
                                 ],
                                 "properties": {
                                     "as_of": {"type": "string", "format": "date"},
+                                    "known_at": {
+                                        "type": "string",
+                                        "format": "date-time",
+                                        "description": "Present when known_at was given: the "
+                                        "moment (UTC) whose records the answer reads.",
+                                    },
                                     "data_version": {"type": "integer"},
                                     "public": {
                                         "type": "boolean",

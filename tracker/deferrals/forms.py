@@ -27,7 +27,9 @@ ACCEPT = (
 )
 
 
-class NewDeferralForm(FlaskForm):
+class _LetterForm(FlaskForm):
+    """What is logged of a letter (the logging and the edit forms share it)."""
+
     jurisdiction = StringField(
         "Jurisdiction",
         validators=[Needed(), Length(max=200)],
@@ -82,12 +84,33 @@ class NewDeferralForm(FlaskForm):
         description="Required when the jurisdiction asks to defer: the date it asks for.",
     )
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=10_000)])
+
+
+class NewDeferralForm(_LetterForm):
     attachments = MultipleFileField(
         "Attachments",
         description=f"One or more files: {ACCEPTED_DESCRIPTION}. The type is checked from the "
         "content. Each file at most the upload limit.",
         render_kw={"accept": ACCEPT},
     )
+
+
+class EditDeferralForm(_LetterForm):
+    """Correcting what was logged: the letter's fields, the reason, the version shown."""
+
+    reason = TextAreaField(
+        "Reason for the correction",
+        validators=[Needed(), Length(max=2000)],
+        description="Kept with the correction; staff see it, the public never does.",
+    )
+    version = HiddenField()
+
+
+class UndoForm(FlaskForm):
+    """Undoing the latest workflow step: the reason and the version shown."""
+
+    reason = TextAreaField("Reason for undoing the step", validators=[Needed(), Length(max=2000)])
+    version = HiddenField()
 
 
 class StepForm(FlaskForm):
@@ -146,9 +169,11 @@ def parse_version(value: str | None) -> int:
 
 __all__ = [
     "AttachmentForm",
+    "EditDeferralForm",
     "NewDeferralForm",
     "NoteForm",
     "ResolveForm",
     "StepForm",
+    "UndoForm",
     "parse_version",
 ]

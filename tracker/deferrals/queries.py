@@ -87,13 +87,16 @@ def timeline_steps(request: DeferralRequest) -> list[tuple[dt.date, str]]:
     return steps
 
 
-def linked_plan_changes(request: DeferralRequest) -> list[PlanChange]:
-    """The plan changes this request caused (written when it was resolved)."""
+def linked_plan_changes(request: DeferralRequest, *, in_force: bool = False) -> list[PlanChange]:
+    """The plan changes this request caused (written when it was resolved); with `in_force`,
+    only those not corrected since."""
     statement = (
         select(PlanChange)
         .where(PlanChange.deferral_request_id == request.id)
         .order_by(PlanChange.id)
     )
+    if in_force:
+        statement = statement.where(PlanChange.in_force())
     return list(db.session.scalars(statement))
 
 
@@ -134,3 +137,14 @@ def open_letter_counts(
     if fips is not None:
         statement = statement.where(letters.c.jurisdiction_fips.in_(list(fips)))
     return dict(db.session.execute(statement).all())
+
+
+def versions_of(request: DeferralRequest) -> list[DeferralRequestVersion]:
+    """Every kept version of the letter, oldest first: what was logged, each step, each
+    correction, with when and by whom."""
+    statement = (
+        select(DeferralRequestVersion)
+        .where(DeferralRequestVersion.deferral_request_id == request.id)
+        .order_by(DeferralRequestVersion.version_recorded_at, DeferralRequestVersion.version_no)
+    )
+    return list(db.session.scalars(statement))

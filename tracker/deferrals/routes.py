@@ -22,15 +22,17 @@ from sqlalchemy.orm import selectinload
 
 from tracker.access import Role, requires, user_has
 from tracker.dates import today
-from tracker.deferrals import letters, queries, workflow
+from tracker.deferrals import corrections, letters, queries, workflow
 from tracker.deferrals.attachments import Upload, content_disposition
 from tracker.deferrals.clocks import badges_for, clock_warnings, open_request_counts, standing
 from tracker.deferrals.forms import (
     AttachmentForm,
+    EditDeferralForm,
     NewDeferralForm,
     NoteForm,
     ResolveForm,
     StepForm,
+    UndoForm,
     parse_version,
 )
 from tracker.deferrals.log import LogFilterForm, log_page
@@ -117,7 +119,7 @@ def new_deferral():
     return render_template("deferrals/new.html", form=form), 400
 
 
-def _add_errors(form: NewDeferralForm, errors: dict[str, str]) -> None:
+def _add_errors(form: NewDeferralForm | EditDeferralForm, errors: dict[str, str]) -> None:
     for name, message in errors.items():
         field = getattr(form, name)
         if not field.errors:
@@ -160,6 +162,11 @@ def _render_detail(letter: DeferralRequest, status: int = 200, problem: str | No
         step_forms=step_forms,
         note_form=forms.get("note") or NoteForm(prefix="note"),
         attachment_form=forms.get("attachment") or AttachmentForm(prefix="attachment"),
+        undo_form=forms.get("undo") or UndoForm(prefix="undo", version=version),
+        latest_step=corrections.latest_step(letter),
+        undo_line=corrections.undo_line(letter) if corrections.latest_step(letter) else None,
+        undo_voids=corrections.undo_voids_plan(letter),
+        versions=queries.versions_of(letter),
         history=queries.history(letter),
         timeline=queries.timeline_steps(letter),
         plan_changes=queries.linked_plan_changes(letter),
@@ -279,3 +286,85 @@ def download_attachment(request_id: int, attachment_id: int):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+
+def _letter_values(letter: DeferralRequest) -> dict:
+    """The edit form's starting values: the letter as it is now."""
+    values = {name: getattr(letter, name) for name in corrections.EDITABLE_FIELDS}
+    values["jurisdiction"] = f"{letter.jurisdiction.label} ({letter.jurisdiction_fips})"
+    for name in ("channel", "addressed_to", "kind"):
+        values[name] = values[name].value
+    return values
+
+
+@bp.route("/deferrals/<int:request_id>/edit", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def edit_deferral(request_id: int):
+    letter = _load(request_id)
+    if request.method == "GET":
+        form = EditDeferralForm(formdata=None, version=letter.version_id, **_letter_values(letter))
+        return render_template("deferrals/edit.html", form=form, letter=letter)
+    form = EditDeferralForm()
+    fields = {
+        name: form[name].data
+        for name in (
+            "jurisdiction",
+            "letter_date",
+            "received_on",
+            "channel",
+            "sender_name",
+            "sender_title",
+            "sender_agency",
+            "addressed_to",
+            "kind",
+            "requested_date",
+            "summary",
+        )
+    }
+    status, problem = 400, None
+    if form.validate_on_submit():
+        try:
+            corrections.edit_letter(
+                letter,
+                reason=form.reason.data,
+                expected_version=parse_version(form.version.data),
+                **fields,
+            )
+        except letters.InvalidRequest as exc:
+            db.session.rollback()
+            _add_errors(form, exc.errors)
+        except DomainError as exc:
+            db.session.rollback()
+            status, problem = exc.status_code, exc.message
+        else:
+            db.session.commit()
+            flash(f"Deferral request #{request_id} corrected.", "success")
+            return redirect(url_for("deferrals.show_deferral", request_id=request_id), 303)
+    else:
+        _add_errors(form, letters.letter_errors(**fields))
+    letter = _load(request_id)
+    return render_template("deferrals/edit.html", form=form, letter=letter, problem=problem), status
+
+
+@bp.post("/deferrals/<int:request_id>/undo")
+@requires(Role.EDITOR)
+def undo_deferral_step(request_id: int):
+    letter = _load(request_id)
+    form = UndoForm(prefix="undo")
+    if form.validate_on_submit():
+        try:
+            corrections.undo_step(
+                letter, reason=form.reason.data, expected_version=parse_version(form.version.data)
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.field == "reason":
+                form.reason.errors.append(exc.message)
+            return _render_detail(_load(request_id), exc.status_code, exc.message, undo=form)
+        db.session.commit()
+        flash(f"The latest step of request #{request_id} was undone.", "success")
+        return redirect(url_for("deferrals.show_deferral", request_id=request_id), 303)
+    return _render_detail(letter, 400, "Give the reason for undoing the step.", undo=form)

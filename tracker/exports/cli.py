@@ -15,12 +15,24 @@ from tracker.exports.services import commit_export_record, render_export
 from tracker.exports.writers import FORMAT_NAMES
 
 # The query parameter each option fills, for naming the option in a refusal.
-OPTION_NAMES = {"as_of": "--as-of", "state": "--state", "from": "--from", "to": "--to"}
+OPTION_NAMES = {
+    "as_of": "--as-of",
+    "known_at": "--known-at",
+    "state": "--state",
+    "from": "--from",
+    "to": "--to",
+}
 
 
 @click.command("export")
 @click.argument("list_name", type=click.Choice(["activated", "planned"]))
 @click.option("--as-of", "as_of", help="The date the list is as of (YYYY-MM-DD); default today.")
+@click.option(
+    "--known-at",
+    "known_at",
+    help="Read the records as they stood at this moment: YYYY-MM-DD (the end of that day in "
+    "TRACKER_TIMEZONE) or an ISO 8601 timestamp; default now.",
+)
 @click.option("--state", help="Only this state (postal code, e.g. TX, or state FIPS code).")
 @click.option("--from", "date_from", help="Only dates (activated / scheduled) on or after this.")
 @click.option("--to", "date_to", help="Only dates (activated / scheduled) on or before this.")
@@ -37,15 +49,23 @@ OPTION_NAMES = {"as_of": "--as-of", "state": "--state", "from": "--from", "to": 
 def export_command(
     list_name: str,
     as_of: str | None,
+    known_at: str | None,
     state: str | None,
     date_from: str | None,
     date_to: str | None,
     fmt: str,
     output,
 ):
-    """Export the activated (or planned) list as of a date; logged as a CLI export."""
+    """Export the activated (or planned) list as of a date (and as the records stood at a
+    moment, with --known-at); logged as a CLI export."""
     set_command_actor("cli: tracker export")
-    options = {"as_of": as_of, "state": state, "from": date_from, "to": date_to}
+    options = {
+        "as_of": as_of,
+        "known_at": known_at,
+        "state": state,
+        "from": date_from,
+        "to": date_to,
+    }
     form = ListFilterForm(list_name, MultiDict({k: v for k, v in options.items() if v}))
     try:
         form.checked()

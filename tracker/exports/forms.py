@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.dates import today
 from tracker.exports.sources import DATE_WORDS, SORTS
-from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm
+from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm, known_at_param
 from tracker.registry.forms import StateParam
 
 
@@ -28,9 +28,10 @@ class ReleaseForm(FlaskForm):
 
 class ListFilterForm(PagedFilterForm):
     """/activated and /planned, their downloads, /api/v1/activations and `tracker export`:
-    as_of, state, and a range on the list's date (activated on, or scheduled for)."""
+    as_of, known_at, state, and a range on the list's date (activated on, or scheduled for)."""
 
     as_of = DateParam("As of", default=today)
+    known_at = known_at_param()
     state = StateParam(any_label="All states and territories")
     date_from = DateParam("From", name="from", validators=[NotAfter("date_to")])
     date_to = DateParam("To", name="to")
@@ -47,6 +48,7 @@ class ListFilterForm(PagedFilterForm):
         """The keyword arguments of the list sources and build_export()."""
         return {
             "as_of": self.as_of.data,
+            "known_at": self.known_at.data,
             "state": self.state.data,
             "date_from": self.date_from.data,
             "date_to": self.date_to.data,

@@ -22,6 +22,9 @@ class Release(Base):
     published_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, default=utcnow
     )
+    # The moment the release was cut, to the microsecond: its files read the records as they
+    # stood then (published_at, in whole seconds, is what the files state).
+    known_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     row_count: Mapped[int] = mapped_column(Integer, nullable=False)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -65,6 +68,8 @@ class ExportRecord(Base):
     list_name: Mapped[str] = mapped_column(String(40), nullable=False)
     format: Mapped[str] = mapped_column(String(10), nullable=False)
     as_of: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    # The moment whose records the file read (None: the records as they stood when served).
+    known_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     filters: Mapped[dict] = mapped_column(JSON, nullable=False)
     row_count: Mapped[int] = mapped_column(Integer, nullable=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

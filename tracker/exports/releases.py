@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from tracker.dates import today
 from tracker.db import utcnow
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.exports.models import Release, ReleaseFile
-from tracker.exports.services import build_export
+from tracker.exports.services import RenderedExport, build_export
 from tracker.extensions import db
 
 RELEASE_FORMATS = ("csv", "xlsx", "pdf", "json")
@@ -85,21 +85,60 @@ def changes_between(previous: dict[str, dict], current: dict[str, dict]) -> dict
     }
 
 
+def release_files(
+    as_of: dt.date, known_at: dt.datetime, published_at: dt.datetime
+) -> dict[str, RenderedExport]:
+    """A release's files: the activated list as of `as_of` as the records stood at the moment
+    it was cut (`known_at`), stating `published_at` as their generation time. Called again with
+    a release's as_of, known_at and published_at, it gives the release's files byte for byte,
+    whatever was recorded or corrected since."""
+    return {
+        fmt: build_export(
+            "activated",
+            fmt,
+            as_of,
+            known_at=known_at,
+            generated_at=published_at,
+            state_known_at=False,
+        )
+        for fmt in RELEASE_FORMATS
+    }
+
+
+def settle_concurrent_writes() -> None:
+    """Wait for writes in flight to commit, and hold new ones until this transaction ends.
+
+    A fact's recording time is stamped when its transaction writes it, and the release reads the
+    records at the moment it is cut: a fact stamped just before that moment but committed just
+    after would be missing from the release yet present when it is derived again. On PostgreSQL
+    a SHARE lock on the fact tables waits for the writers holding them and keeps new ones out
+    until the release commits; SQLite takes its write lock at BEGIN, so no writer is in flight.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(
+        text(
+            "LOCK TABLE plan_change, activation, correction, deferral_request_version IN SHARE MODE"
+        )
+    )
+
+
 def publish_release(as_of: dt.date, notes: str | None = None) -> Release:
     """Publish the next release of the activated list (all states) as of `as_of`.
 
     The as-of date may not be in the future (the list would claim activations not yet made).
-    The changes are computed against the previous release's frozen JSON, so they describe the
-    files people downloaded, whatever happened to the data since. Flushes; the caller commits.
+    The list reads the records as they stood at the moment the release is cut (its
+    published_at), so the release re-derives byte for byte (release_files). The changes are
+    computed against the previous release's frozen JSON, so they describe the files people
+    downloaded, whatever happened to the data since. Flushes; the caller commits.
     """
     if as_of > today():
         raise DomainError("A release cannot be as of a future date.", field="as_of")
     number = (db.session.scalar(select(func.max(Release.number))) or 0) + 1
-    published_at = utcnow().replace(microsecond=0)
-    files = {
-        fmt: build_export("activated", fmt, as_of, generated_at=published_at)
-        for fmt in RELEASE_FORMATS
-    }
+    settle_concurrent_writes()
+    known_at = utcnow()
+    published_at = known_at.replace(microsecond=0)
+    files = release_files(as_of, known_at, published_at)
     current = _rows_of(files["json"].content)
     previous: dict[str, dict] = {}
     if number > 1:
@@ -109,6 +148,7 @@ def publish_release(as_of: dt.date, notes: str | None = None) -> Release:
         number=number,
         as_of=as_of,
         published_at=published_at,
+        known_at=known_at,
         published_by_id=actor.id if actor is not None else None,
         row_count=files["json"].row_count,
         notes=(notes or "").strip() or None,
@@ -142,6 +182,7 @@ def publish_release(as_of: dt.date, notes: str | None = None) -> Release:
         number,
         after={
             "as_of": as_of,
+            "known_at": known_at,
             "row_count": release.row_count,
             "notes": release.notes,
             "files": {f.format: f.sha256 for f in stored},

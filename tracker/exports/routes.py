@@ -43,6 +43,7 @@ def _render_list(list_name: str):
     return render_template(
         "exports/list.html",
         list_name=list_name,
+        known_at=form.known_at.data,
         title=list_title(list_name, form.as_of.data),
         form=form,
         columns=columns,
@@ -156,7 +157,7 @@ def download_release(number: int, fmt: str):
         f"release {number}",
         fmt,
         release.as_of,
-        {"release": number},
+        {"release": number, "known_at": release.known_at.isoformat()},
         release.row_count,
         channel="web",
     )

@@ -35,12 +35,25 @@ class RenderedExport:
     as_of: dt.date
     filters: dict[str, str]
 
+    @property
+    def known_at(self) -> str | None:
+        return self.filters.get("known_at")
+
 
 def list_filters(
-    state: str | None, date_from: dt.date | None, date_to: dt.date | None
+    state: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    known_at: dt.datetime | None = None,
 ) -> dict[str, str]:
-    """The filters as they are written into files, names and provenance (only those given)."""
-    filters = {"state": state, "from": date_from, "to": date_to}
+    """The filters as they are written into files, names and provenance (only those given;
+    known_at as a UTC ISO 8601 moment)."""
+    filters = {
+        "state": state,
+        "from": date_from,
+        "to": date_to,
+        "known_at": known_at.astimezone(dt.UTC) if known_at else None,
+    }
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in filters.items() if v}
 
 
@@ -58,14 +71,20 @@ def build_export(
     fmt: str,
     as_of: dt.date,
     *,
+    known_at: dt.datetime | None = None,
     state: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     generated_at: dt.datetime | None = None,
+    state_known_at: bool = True,
 ) -> RenderedExport:
-    """The file for one public list, format, date and filters, written now (no cache)."""
-    columns, rows = list_rows(list_name, as_of, state=state, date_from=date_from, date_to=date_to)
-    filters = list_filters(state, date_from, date_to)
+    """The file for one public list, format, date and filters, as the records stood at
+    `known_at` (default now), written now (no cache). The file states known_at among its
+    filters, unless `state_known_at` is false (a release: its generation time is that moment)."""
+    columns, rows = list_rows(
+        list_name, as_of, known_at=known_at, state=state, date_from=date_from, date_to=date_to
+    )
+    filters = list_filters(state, date_from, date_to, known_at if state_known_at else None)
     return write_table(list_name, fmt, as_of, columns, rows, filters, generated_at=generated_at)
 
 
@@ -106,7 +125,7 @@ def render_export(list_name: str, fmt: str, as_of: dt.date, **filters) -> Render
     The web, the API and the CLI all call this, so for the same data they serve the same bytes
     (the generation time is when the file was first written for this data).
     """
-    key = (list_name, fmt, as_of, *sorted(filters.items()))
+    key = (list_name, fmt, as_of, *sorted(filters.items(), key=lambda item: item[0]))
     return cached("exports.render", key, lambda: build_export(list_name, fmt, as_of, **filters))
 
 
@@ -120,8 +139,9 @@ def commit_export_record(
     channel: str,
 ) -> None:
     """Record what was just served (provenance) in a transaction of its own, and commit it: what
-    was served, for which date and filters, how many rows, to whom (the signed-in user, or
-    anonymous) and through which channel. Web, API and CLI downloads all end with this call.
+    was served, for which date, moment (`known_at`, read from the filters) and filters, how many
+    rows, to whom (the signed-in user, or anonymous) and through which channel. Web, API and CLI
+    downloads all end with this call.
 
     The caller has only read. Its reading transaction ends here (the actor's id is read first:
     afterwards the user object would reload from the database) so the INSERT opens a fresh one:
@@ -144,6 +164,9 @@ def commit_export_record(
             list_name=list_name,
             format=fmt,
             as_of=as_of,
+            known_at=dt.datetime.fromisoformat(filters["known_at"])
+            if filters.get("known_at")
+            else None,
             filters=dict(filters),
             row_count=row_count,
             user_id=user_id,

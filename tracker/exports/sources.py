@@ -80,15 +80,16 @@ def _in_range(day: dt.date | None, start: dt.date | None, end: dt.date | None) -
 def activated_rows(
     as_of: dt.date,
     *,
+    known_at: dt.datetime | None = None,
     state: str | None = None,
     activated_from: dt.date | None = None,
     activated_to: dt.date | None = None,
 ) -> tuple[tuple[Column, ...], list[Row]]:
-    """Jurisdictions activated on or before `as_of` (public view), optionally in one state and
-    activated within [activated_from, activated_to]."""
+    """Jurisdictions activated on or before `as_of` (public view), as known at `known_at`,
+    optionally in one state and activated within [activated_from, activated_to]."""
     rows = [
         (r.state_postal, r.state_name, r.fips, r.full_name, r.activated_on)
-        for r in cached_status_as_of(as_of, state=state, public=True)
+        for r in cached_status_as_of(as_of, known_at, state=state, public=True)
         if r.status is Status.ACTIVATED and _in_range(r.activated_on, activated_from, activated_to)
     ]
     return ACTIVATED_COLUMNS, rows
@@ -97,6 +98,7 @@ def activated_rows(
 def planned_rows(
     as_of: dt.date,
     *,
+    known_at: dt.datetime | None = None,
     state: str | None = None,
     scheduled_from: dt.date | None = None,
     scheduled_to: dt.date | None = None,
@@ -107,7 +109,7 @@ def planned_rows(
     jurisdiction with one is listed on its scheduled date like any other."""
     rows = [
         (r.state_postal, r.state_name, r.fips, r.full_name, r.scheduled_on, r.past_due)
-        for r in cached_status_as_of(as_of, state=state, public=True)
+        for r in cached_status_as_of(as_of, known_at, state=state, public=True)
         if r.status is Status.PLANNED and _in_range(r.scheduled_on, scheduled_from, scheduled_to)
     ]
     return PLANNED_COLUMNS, rows
@@ -117,15 +119,20 @@ def list_rows(
     list_name: str,
     as_of: dt.date,
     *,
+    known_at: dt.datetime | None = None,
     state: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> tuple[tuple[Column, ...], list[Row]]:
-    """Either list by name, with its date filter given generically."""
+    """Either list by name, as known at `known_at`, with its date filter given generically."""
     if list_name == "activated":
-        return activated_rows(as_of, state=state, activated_from=date_from, activated_to=date_to)
+        return activated_rows(
+            as_of, known_at=known_at, state=state, activated_from=date_from, activated_to=date_to
+        )
     if list_name == "planned":
-        return planned_rows(as_of, state=state, scheduled_from=date_from, scheduled_to=date_to)
+        return planned_rows(
+            as_of, known_at=known_at, state=state, scheduled_from=date_from, scheduled_to=date_to
+        )
     raise ValueError(f"unknown list {list_name!r}")
 
 

@@ -303,7 +303,9 @@ def correct_activation(fips: str):
         )
 
     name = "activation-correct"
-    return _plan_write(fips, name, CorrectActivationForm(prefix=name), write, "Activation corrected.")
+    return _plan_write(
+        fips, name, CorrectActivationForm(prefix=name), write, "Activation corrected."
+    )
 
 
 @bp.post("/jurisdictions/<fips>/activation/void")

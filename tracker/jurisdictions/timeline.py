@@ -52,8 +52,7 @@ class TimelineEntry:
         if c is None:
             return ""
         return (
-            f"{c.action.label} — by {c.recorded_by_label}, {office_time(c.recorded_at)}: "
-            f"{c.reason}"
+            f"{c.action.label} — by {c.recorded_by_label}, {office_time(c.recorded_at)}: {c.reason}"
         )
 
 

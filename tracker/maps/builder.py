@@ -87,6 +87,9 @@ class MapParams:
     data_version: int = 0
     # Only for the download: the headline sentence the inlined statuses come with.
     headline: str = ""
+    # `known_at` as the page was asked for it (None: the records as they stand now); every
+    # status the map fetches reads the records at that moment.
+    known_at: str | None = None
 
 
 class TrackerMapFigure(folium.Map):
@@ -206,6 +209,7 @@ def map_config(rows: Sequence[JurisdictionStatus], params: MapParams) -> dict:
         "state": params.state,
         "shapesUrls": dict(params.shapes_urls),
         "statusUrl": params.status_url,
+        "knownAt": params.known_at,
         "initialStatusUrl": params.initial_status_url,
         "countyUrl": params.county_url,
         "publicListUrls": dict(params.public_list_urls),

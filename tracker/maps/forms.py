@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tracker.params import AsOfForm
+from tracker.params import AsKnownForm
 from tracker.registry.forms import StateParam
 
 
-class MapForm(AsOfForm):
-    """/map, /map/download and /api/v1/status: ?as_of= (default today) and ?state= (postal or
-    FIPS code)."""
+class MapForm(AsKnownForm):
+    """/map, /map/download and /api/v1/status: ?as_of= (default today), ?known_at= (default
+    now) and ?state= (postal or FIPS code)."""
 
     state = StateParam()

@@ -16,16 +16,17 @@ bp = Blueprint("maps", __name__)
 ONE_YEAR = 365 * 24 * 3600
 
 
-def map_params() -> tuple[dt.date, str | None]:
-    """The map's date and state; a bad value is a 400 naming the parameter."""
+def map_params() -> tuple[dt.date, views.KnownAt, str | None]:
+    """The map's date, moment and state; a bad value is a 400 naming the parameter."""
     form = MapForm().checked()
-    return form.as_of.data, form.state.data
+    known_at = views.KnownAt(form.known_at.data, form.known_at._value() or None)
+    return form.as_of.data, known_at, form.state.data
 
 
 @bp.get("/map")
 def show_map():
-    as_of, state = map_params()
-    view = views.map_view(as_of, state=state, public=not is_staff(), compact=False)
+    as_of, known_at, state = map_params()
+    view = views.map_view(as_of, known_at, state=state, public=not is_staff(), compact=False)
     return render_template("maps/map.html", view=view)
 
 
@@ -50,8 +51,8 @@ def shapes(name: str, digest: str):
 def download_map():
     """The map of one date as a single HTML file: Leaflet, our script, the shapes and the
     statuses inlined, so it opens with no server and no network."""
-    as_of, state = map_params()
-    html = views.standalone_map(as_of, state=state, public=not is_staff())
+    as_of, known_at, state = map_params()
+    html = views.standalone_map(as_of, known_at, state=state, public=not is_staff())
     filename = f"activation-map-{as_of.isoformat()}{'-' + state if state else ''}.html"
     response = Response(html, mimetype="text/html")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

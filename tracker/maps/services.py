@@ -49,15 +49,20 @@ class StatusPayload:
 
 
 def status_payload(
-    as_of: dt.date, *, state: str | None, public: bool, names: bool = False
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+    *,
+    state: str | None,
+    public: bool,
+    names: bool = False,
 ) -> StatusPayload:
-    """The compact status document of every jurisdiction (or one state) on `as_of`, encoded
-    and gzipped once per data version. The ETag names the data version, date, state and
-    audience, so it changes exactly when the answer can."""
+    """The compact status document of every jurisdiction (or one state) on `as_of`, as known at
+    `known_at`, encoded and gzipped once per data version. The ETag names the data version,
+    date, moment, state and audience, so it changes exactly when the answer can."""
 
     def compute() -> StatusPayload:
         version = data_version()
-        rows = status_as_of(as_of, state=state, public=public)
+        rows = status_as_of(as_of, known_at, state=state, public=public)
         document = status_document(
             rows,
             as_of=as_of.isoformat(),
@@ -66,9 +71,12 @@ def status_payload(
             headline=headline(rows, as_of).sentence,
             names=names,
         )
+        if known_at is not None:
+            document["known_at"] = known_at.isoformat()
         raw = json.dumps(document, separators=(",", ":")).encode()
         audience = "public" if public else "staff"
-        tag = f"{version}-{as_of.isoformat()}-{state or 'all'}-{audience}-{names}"
+        moment = known_at.isoformat() if known_at else "now"
+        tag = f"{version}-{as_of.isoformat()}-{moment}-{state or 'all'}-{audience}-{names}"
         return StatusPayload(
             etag=hashlib.sha256(tag.encode()).hexdigest()[:24],
             raw=raw,
@@ -76,7 +84,7 @@ def status_payload(
             data_version=version,
         )
 
-    return cached("map_status_payload", (as_of, state, public, names), compute)
+    return cached("map_status_payload", (as_of, known_at, state, public, names), compute)
 
 
 @dataclass(frozen=True)

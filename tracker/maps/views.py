@@ -32,10 +32,24 @@ from tracker.status.rule import Status, cached_status_as_of
 
 
 @dataclass(frozen=True)
+class KnownAt:
+    """The records' moment a map reads (`moment`, UTC) and how the request wrote it (`text`,
+    which the map's own status requests repeat). Both None: the records as they stand now."""
+
+    moment: dt.datetime | None = None
+    text: str | None = None
+
+
+NOW = KnownAt()
+
+
+@dataclass(frozen=True)
 class MapView:
     """Everything the map templates show for one date and audience."""
 
     as_of: dt.date
+    known_at: dt.datetime | None
+    known_at_text: str | None  # as the request wrote it, for the links the page carries
     state: str | None
     public: bool
     compact: bool
@@ -72,7 +86,14 @@ def shapes_urls() -> dict[str, str]:
     }
 
 
-def _params(as_of: dt.date, state: str | None, public: bool, compact: bool, **extra) -> MapParams:
+def _params(
+    as_of: dt.date,
+    known_at: KnownAt,
+    state: str | None,
+    public: bool,
+    compact: bool,
+    **extra,
+) -> MapParams:
     config = current_app.config
     county_url = None
     if not public:
@@ -87,7 +108,10 @@ def _params(as_of: dt.date, state: str | None, public: bool, compact: bool, **ex
         "leaflet_css": vendor_url("leaflet", "leaflet.css"),
         "shapes_urls": shapes_urls(),
         "status_url": url_for("api.map_status"),
-        "initial_status_url": url_for("api.map_status", as_of=as_of.isoformat(), names=1),
+        "initial_status_url": url_for(
+            "api.map_status", as_of=as_of.isoformat(), names=1, known_at=known_at.text
+        ),
+        "known_at": known_at.text,
         "county_url": county_url,
         "public_list_urls": {
             "activated": url_for("exports.activated_list"),
@@ -102,20 +126,29 @@ def _params(as_of: dt.date, state: str | None, public: bool, compact: bool, **ex
     return MapParams(**values)
 
 
-def map_view(as_of: dt.date, *, state: str | None, public: bool, compact: bool) -> MapView:
-    """The map page's content for `as_of` as this audience sees it (the whole country; `state`
-    only chooses the first view)."""
+def map_view(
+    as_of: dt.date,
+    known_at: KnownAt = NOW,
+    *,
+    state: str | None,
+    public: bool,
+    compact: bool,
+) -> MapView:
+    """The map page's content for `as_of`, as known at `known_at`, as this audience sees it (the
+    whole country; `state` only chooses the first view)."""
 
     def compute() -> MapView:
-        rows = cached_status_as_of(as_of, public=public)
+        rows = cached_status_as_of(as_of, known_at.moment, public=public)
         shown = services.shown_statuses(public)
         summary = headline(rows, as_of)
         first, last = services.rollout_span()
-        params = _params(as_of, state, public, compact)
+        params = _params(as_of, known_at, state, public, compact)
         table = services.state_table(rows)
         totals = {status: sum(row.counts[status] for row in table) for status in Status}
         return MapView(
             as_of=as_of,
+            known_at=known_at.moment,
+            known_at_text=known_at.text,
             state=state,
             public=public,
             compact=compact,
@@ -133,7 +166,7 @@ def map_view(as_of: dt.date, *, state: str | None, public: bool, compact: bool) 
         )
 
     tiles = current_app.config.get("TRACKER_TILES_URL")
-    return cached("map_view", (as_of, state, public, compact, tiles), compute)
+    return cached("map_view", (as_of, known_at, state, public, compact, tiles), compute)
 
 
 def overview_map() -> MapView:
@@ -154,11 +187,15 @@ def _static_text(path: str) -> str:
         return handle.read()
 
 
-def standalone_map(as_of: dt.date, *, state: str | None, public: bool) -> str:
-    """One HTML document holding everything the map of `as_of` needs (see /map/download)."""
-    rows = cached_status_as_of(as_of, public=public)
+def standalone_map(
+    as_of: dt.date, known_at: KnownAt = NOW, *, state: str | None, public: bool
+) -> str:
+    """One HTML document holding everything the map of `as_of`, as known at `known_at`, needs
+    (see /map/download)."""
+    rows = cached_status_as_of(as_of, known_at.moment, public=public)
     params = _params(
         as_of,
+        known_at,
         state,
         public,
         False,
@@ -183,6 +220,7 @@ def standalone_map(as_of: dt.date, *, state: str | None, public: bool) -> str:
     return render_template(
         "maps/download.html",
         as_of=as_of,
+        known_at=known_at.moment,
         headline=params.headline,
         legend=legend_items(rows, as_of, public),
         views=tuple((key, label) for key, (label, _bounds) in PRESET_VIEWS.items()),

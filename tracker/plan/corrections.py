@@ -44,7 +44,9 @@ def activation_line(label: str, before: dt.date, after: dt.date | str | None) ->
 def plan_change_line(label: str, change: PlanChange, after: str | None = None) -> str:
     """ "Plan change decided 2010-05-01 (scheduled for 2010-06-08) → decided 2010-05-01
     (scheduled for 2010-06-09) for San Francisco County, CA" (or "→ entered in error")."""
-    before = f"decided {change.decided_on.isoformat()} ({plan_text(change.kind, change.scheduled_on)})"
+    before = (
+        f"decided {change.decided_on.isoformat()} ({plan_text(change.kind, change.scheduled_on)})"
+    )
     return f"Plan change {before} → {after or IN_ERROR} for {label}"
 
 

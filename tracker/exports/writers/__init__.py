@@ -45,4 +45,6 @@ def filename(list_name: str, as_of, fmt: str, filters: dict[str, str] | None = N
         parts.append(filters["state"])
     if filters and (filters.get("from") or filters.get("to")):
         parts.append(f"{filters.get('from') or 'start'}_to_{filters.get('to') or 'end'}")
+    if filters and filters.get("known_at"):
+        parts.append("known-" + filters["known_at"][:19].replace(":", ""))
     return "-".join(parts) + f".{fmt}"

@@ -124,6 +124,7 @@
       if (!this.config.statusUrl) return Promise.reject(new Error("no status for " + asOf));
       if (withNames && this.config.initialStatusUrl) return this.fetchJson(this.config.initialStatusUrl);
       const query = new URLSearchParams({ as_of: asOf });
+      if (this.config.knownAt) query.set("known_at", this.config.knownAt);
       if (withNames) query.set("names", "1");
       return this.fetchJson(this.config.statusUrl + "?" + query.toString());
     }
@@ -325,6 +326,7 @@
       const base = code === "p" ? lists.planned : lists.activated;
       if (!base) return null;
       const query = new URLSearchParams({ as_of: this.asOf, state: this.stateOf[fips] || "" });
+      if (this.config.knownAt) query.set("known_at", this.config.knownAt);
       return base + "?" + query.toString() + "#fips-" + fips;
     }
 
