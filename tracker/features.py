@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.audit import routes as audit_routes
     from tracker.auth import routes as auth_routes
     from tracker.briefings import routes as briefing_routes
+    from tracker.corrections import routes as correction_routes
     from tracker.correspondence import intake_routes  # noqa: F401  (its routes join the blueprint)
     from tracker.correspondence import routes as correspondence_routes
     from tracker.dashboard import routes as dashboard_routes
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard_routes.bp,
         auth_routes.bp,
         audit_routes.bp,
+        correction_routes.bp,
         briefing_routes.bp,
         state_routes.bp,
         readiness_routes.bp,
@@ -63,6 +65,7 @@ STAFF_NAV = (
     ("briefings.list_briefings", "Briefings", Role.VIEWER),
     ("states.list_states", "States", Role.VIEWER),
     ("readiness.show_readiness", "Readiness", Role.VIEWER),
+    ("corrections.list_corrections", "Corrections", Role.VIEWER),
     ("plan.import_plan", "Plan import", Role.EDITOR),
     ("audit.list_events", "Audit log", Role.ADMIN),
     ("auth.admin_users", "Users", Role.ADMIN),

@@ -111,6 +111,7 @@ def test_update_checks_the_version_and_audits_before_and_after(app_context):
     updated = services.update_briefing(
         logged.id,
         expected_version=1,
+        reason="Logged against the wrong county",
         held_on=D("2010-06-02"),
         kind="advance_notice",
         jurisdiction_fips=[OTHER_COUNTY],
@@ -124,7 +125,12 @@ def test_update_checks_the_version_and_audits_before_and_after(app_context):
     assert event.after["jurisdictions"] == [OTHER_COUNTY] and event.after["states"] == ["TX"]
     with pytest.raises(Conflict):
         services.update_briefing(
-            logged.id, expected_version=1, held_on=D("2010-06-02"), kind="other", states=["TX"]
+            logged.id,
+            expected_version=1,
+            reason="Typo",
+            held_on=D("2010-06-02"),
+            kind="other",
+            states=["TX"],
         )
 
 
@@ -133,6 +139,7 @@ def test_changing_only_the_links_still_bumps_the_version(app_context):
     updated = services.update_briefing(
         logged.id,
         expected_version=1,
+        reason="Logged against the wrong county",
         held_on=logged.held_on,
         kind=logged.kind,
         jurisdiction_fips=[COUNTY, OTHER_COUNTY],
@@ -204,6 +211,7 @@ def test_a_save_racing_another_is_refused_not_lost(app_context):
         services.update_briefing(
             logged.id,
             expected_version=1,
+            reason="Typo",
             held_on=logged.held_on,
             kind="other",
             jurisdiction_fips=[COUNTY],

@@ -38,6 +38,15 @@ MATRIX: dict[str, dict[str, str | None]] = {
     "jurisdictions.remove_jurisdiction": {"POST": EDITOR},
     "jurisdictions.activate_jurisdiction": {"POST": EDITOR},
     "jurisdictions.bulk_reschedule": {"POST": EDITOR},
+    # Corrections: where the facts are shown, and the list of them all
+    "jurisdictions.correct_activation": {"POST": EDITOR},
+    "jurisdictions.void_activation": {"POST": EDITOR},
+    "jurisdictions.correct_plan_change": {"POST": EDITOR},
+    "jurisdictions.void_plan_change": {"POST": EDITOR},
+    "deferrals.edit_deferral": {"GET": EDITOR, "POST": EDITOR},
+    "deferrals.undo_deferral_step": {"POST": EDITOR},
+    "corrections.list_corrections": {"GET": VIEWER},
+    "exports.export_corrections": {"GET": VIEWER},
     "plan.import_plan": {"GET": EDITOR, "POST": EDITOR},
     "plan.confirm_import": {"POST": EDITOR},
     # Deferral letters: nothing without signing in

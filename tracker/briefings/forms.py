@@ -64,6 +64,11 @@ class BriefingForm(FlaskForm):
         description="The version of the briefing deck or handout used, e.g. 2009-03.",
     )
     notes = TextAreaField("Notes", validators=[Optional()], render_kw={"rows": 3})
+    reason = TextAreaField(
+        "Reason for the correction",
+        validators=[Optional(), Length(max=2000)],
+        description="Required when correcting a logged briefing; the briefing as it was is kept.",
+    )
     version = HiddenField()
 
     def set_state_choices(self, states) -> None:

@@ -54,7 +54,9 @@ def _save(form: BriefingForm, briefing_id: int | None):
             version = int(form.version.data)
         except (TypeError, ValueError):
             abort(400)
-        return services.update_briefing(briefing_id, expected_version=version, **values), 200
+        return services.update_briefing(
+            briefing_id, expected_version=version, reason=form.reason.data, **values
+        ), 200
     except Conflict as exc:
         db.session.rollback()
         flash(exc.message, "danger")

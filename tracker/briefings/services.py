@@ -26,7 +26,9 @@ from tracker.briefings.models import (
     briefing_state,
     briefing_version_jurisdiction,
 )
-from tracker.corrections.versions import newest_versions
+from tracker.corrections.models import CorrectionAction, FactKind
+from tracker.corrections.services import record_correction, require_reason
+from tracker.corrections.versions import newest_versions, note_version
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.errors import Conflict, DomainError, NotFound
@@ -193,14 +195,38 @@ def get_briefing(briefing_id: int, *, for_update_version: int | None = None) -> 
 
 
 def update_briefing(
-    briefing_id: int, *, expected_version: int, actor: User | None = None, **facts
+    briefing_id: int,
+    *,
+    expected_version: int,
+    reason: str | None,
+    actor: User | None = None,
+    **facts,
 ) -> Briefing:
-    """Correct a logged briefing: the same facts and rules as logging, plus the version check:
-    a form rendered before someone else's save is refused (Conflict). Audited with before and
-    after."""
+    """Correct a logged briefing: the same facts and rules as logging, plus a reason (required:
+    a briefing is held once, so changing it corrects what was logged) and the version check: a
+    form rendered before someone else's save is refused (Conflict). Recorded as a correction with
+    the values before and after; the briefing as it was stays as a kept version."""
     briefing = get_briefing(briefing_id, for_update_version=expected_version)
+    reason = require_reason(reason)
     before = _snapshot(briefing)
     _fill(briefing, **facts)
+    after = _snapshot(briefing)
+    if after == before:
+        raise DomainError("The correction changes nothing.", field="reason")
+    correction = record_correction(
+        FactKind.BRIEFING,
+        briefing.id,
+        CorrectionAction.AMEND,
+        reason=reason,
+        summary=f"Briefing #{briefing.id} ({briefing.kind.label}, held "
+        f"{briefing.held_on.isoformat()}) corrected: "
+        + ", ".join(name.replace("_", " ") for name in after if after[name] != before[name]),
+        before=before,
+        after=after,
+        actor=actor,
+        flush=False,
+    )
+    note_version(briefing, "update", correction=correction, actor=resolve_actor(actor))
     # Changing only the links would not UPDATE the row; touching it makes the version check bite
     # (flagged, so it is written even when the clock reads the same as at the last write).
     briefing.updated_at = utcnow()
@@ -398,7 +424,12 @@ def first_held_by_state(kinds: Iterable[BriefingKind], as_of: dt.date) -> dict[s
     return _held_dates(briefing_state, briefing_state.c.state_fips, func.min, kinds, as_of)
 
 
-def recent_briefings(limit: int = 10, as_of: dt.date | None = None) -> list[Briefing]:
-    """The latest briefings held on or before `as_of` (for the dashboard)."""
+def recent_briefings(
+    limit: int = 10, as_of: dt.date | None = None, known_at: dt.datetime | None = None
+) -> list[Briefing]:
+    """The latest briefings held on or before `as_of` and recorded by `known_at` (for the
+    dashboard)."""
     statement = briefings_query(date_to=as_of or today()).limit(limit)
+    if known_at is not None:
+        statement = statement.where(Briefing.recorded_at <= known_at)
     return list(db.session.scalars(statement).unique())

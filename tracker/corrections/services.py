@@ -72,9 +72,12 @@ def record_correction(
     replacement_id: int | None = None,
     actor: Actor | None = None,
     at: dt.datetime | None = None,
+    flush: bool = True,
 ) -> Correction:
     """Append a correction of one fact and audit it ("correction.<action>", with the values
-    before and after) in the caller's transaction. The reason is required (require_reason)."""
+    before and after) in the caller's transaction. The reason is required (require_reason).
+    With `flush=False` the caller flushes it with the corrected record (one write, one
+    version)."""
     reason = require_reason(reason)
     actor = resolve_actor(actor)
     audited = record(
@@ -101,7 +104,8 @@ def record_correction(
         replacement_id=replacement_id,
     )
     db.session.add(correction)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return correction
 
 

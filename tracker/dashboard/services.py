@@ -21,8 +21,9 @@ from tracker.dashboard.progress import (
     project_completion,
     rollout_progress,
 )
-from tracker.deferrals.clocks import open_request_counts
+from tracker.deferrals.clocks import badges_for, open_request_counts
 from tracker.deferrals.log import LogFilters, LogRow, log_page
+from tracker.deferrals.queries import recent_letters_known
 from tracker.status.headline import Headline, headline
 from tracker.status.rule import Status, cached_status_as_of, count_by_status
 
@@ -33,6 +34,7 @@ RECENT = 8
 @dataclass(frozen=True)
 class Dashboard:
     as_of: dt.date
+    known_at: dt.datetime | None
     headline: Headline
     counts: dict[Status, int]
     past_due: int
@@ -46,16 +48,26 @@ class Dashboard:
     recent_briefings: list[Briefing]
 
 
-def program_dashboard(as_of: dt.date) -> Dashboard:
-    """The staff view of the rollout on `as_of`: status counts (all five statuses), where
-    activations stand, what is due in 30/60/90 days, progress against the plan, the letters
-    open, overdue and urgent, and how far the briefings reached."""
-    rows = cached_status_as_of(as_of)
+def _recent_letters(as_of: dt.date, known_at: dt.datetime | None) -> list[LogRow]:
+    if known_at is None:
+        return log_page(LogFilters(as_of=as_of), 1, RECENT).items
+    letters = recent_letters_known(as_of, known_at, RECENT)
+    badges = badges_for(letters, as_of, known_at)
+    return [LogRow(letter, badges[letter.id]) for letter in letters]
+
+
+def program_dashboard(as_of: dt.date, known_at: dt.datetime | None = None) -> Dashboard:
+    """The staff view of the rollout on `as_of`, as the records stood at `known_at` (default
+    now): status counts (all five statuses), where activations stand, what is due in 30/60/90
+    days, progress against the plan, the letters open, overdue and urgent, and how far the
+    briefings reached."""
+    rows = cached_status_as_of(as_of, known_at)
     progress = rollout_progress(rows, as_of)
     projection = project_completion(rows, as_of)
     summary = headline(rows, as_of)
     return Dashboard(
         as_of=as_of,
+        known_at=known_at,
         headline=summary,
         counts=count_by_status(rows),
         past_due=sum(1 for row in rows if row.past_due),
@@ -63,8 +75,8 @@ def program_dashboard(as_of: dt.date) -> Dashboard:
         progress=progress,
         projection=projection,
         chart=cumulative_chart(progress, summary, projection),
-        letters=open_request_counts(as_of),
-        reach=briefing_reach(as_of),
-        recent_letters=log_page(LogFilters(as_of=as_of), 1, RECENT).items,
-        recent_briefings=recent_briefings(RECENT, as_of),
+        letters=open_request_counts(as_of, known_at),
+        reach=briefing_reach(as_of, known_at),
+        recent_letters=_recent_letters(as_of, known_at),
+        recent_briefings=recent_briefings(RECENT, as_of, known_at),
     )

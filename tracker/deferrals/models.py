@@ -176,6 +176,7 @@ DeferralRequestVersion = version_model(
     LETTER_VERSION_FIELDS,
     record_key="deferral_request",
     indexed=("jurisdiction_fips",),
+    extra={"jurisdiction": relationship("Jurisdiction")},
 )
 keep_versions(
     DeferralRequest,

@@ -139,6 +139,22 @@ def open_letter_counts(
     return dict(db.session.execute(statement).all())
 
 
+def recent_letters_known(
+    as_of: dt.date, known_at: dt.datetime, limit: int
+) -> list[DeferralRequestVersion]:
+    """The `limit` letters received most recently by `as_of`, as the records stood at
+    `known_at` (each letter's kept version then, which reads like the letter)."""
+    version = DeferralRequestVersion
+    newest = newest_versions(version, version.deferral_request_id, known_at)
+    statement = (
+        select(version)
+        .where(version.version_no.in_(newest), version.received_on <= as_of)
+        .order_by(version.received_on.desc(), version.deferral_request_id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
 def versions_of(request: DeferralRequest) -> list[DeferralRequestVersion]:
     """Every kept version of the letter, oldest first: what was logged, each step, each
     correction, with when and by whom."""

@@ -7,6 +7,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from tracker.access import Role, requires, user_has
+from tracker.corrections.listing import CorrectionFilterForm, corrections_statement
+from tracker.dates import today
 from tracker.deferrals.log import LogFilterForm, log_rows
 from tracker.errors import DomainError
 from tracker.exports import releases
@@ -21,7 +23,9 @@ from tracker.exports.services import (
     write_table,
 )
 from tracker.exports.sources import (
+    CORRECTIONS,
     LETTER_LOG,
+    corrections_table,
     group_by_state,
     letter_log_table,
     list_rows,
@@ -94,6 +98,20 @@ def export_letter_log(fmt: str):
     rendered = write_table(LETTER_LOG, fmt, filters.as_of, columns, rows, given)
     commit_export_record(
         LETTER_LOG, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="web"
+    )
+    return _download(rendered, **{"Cache-Control": "private, no-store"})
+
+
+@bp.get("/corrections/export.csv")
+@requires(Role.VIEWER)
+def export_corrections():
+    """Every correction the /corrections filters select (staff only, never cached by anyone)."""
+    form = CorrectionFilterForm().checked()
+    columns, rows = corrections_table(db.session.scalars(corrections_statement(form)))
+    given = form.query(without=("page", "per_page"))
+    rendered = write_table(CORRECTIONS, "csv", today(), columns, rows, given)
+    commit_export_record(
+        CORRECTIONS, "csv", rendered.as_of, rendered.filters, rendered.row_count, channel="web"
     )
     return _download(rendered, **{"Cache-Control": "private, no-store"})
 

@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tracker.corrections.models import Correction
+from tracker.dates import as_utc
 from tracker.deferrals.log import LogRow
 from tracker.exports.table import Column, Row
 from tracker.formatting import long_date, noun, plural
@@ -53,11 +55,24 @@ LETTER_LOG_COLUMNS = (
     Column("urgent", "Urgent", "bool"),
     Column("attachments", "Attachments"),
 )
+CORRECTION_COLUMNS = (
+    Column("id", "Correction"),
+    Column("recorded_at", "Recorded at (UTC)"),
+    Column("recorded_by", "Who"),
+    Column("kind", "What was corrected"),
+    Column("fact_id", "Record"),
+    Column("action", "Correction"),
+    Column("summary", "Summary"),
+    Column("jurisdiction_fips", "FIPS"),
+    Column("reason", "Reason"),
+)
 LETTER_LOG = "deferral-letters"
+CORRECTIONS = "corrections"
 LIST_TITLES = {
     "activated": "Activated jurisdictions",
     "planned": "Planned activations",
     LETTER_LOG: "Deferral letters",
+    CORRECTIONS: "Corrections",
 }
 # How each public list's date reads in filters and headings.
 DATE_WORDS = {"activated": "Activated", "planned": "Scheduled"}
@@ -219,3 +234,22 @@ def letter_log_table(
             )
         )
     return LETTER_LOG_COLUMNS, table
+
+
+def corrections_table(corrections: Iterable[Correction]) -> tuple[tuple[Column, ...], list[Row]]:
+    """The corrections as a table (staff only: reasons are never public)."""
+    rows = [
+        (
+            c.id,
+            as_utc(c.recorded_at).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            c.recorded_by_label,
+            c.fact_kind.label,
+            c.fact_id,
+            c.action.label,
+            c.summary,
+            c.jurisdiction_fips or "",
+            c.reason,
+        )
+        for c in corrections
+    ]
+    return CORRECTION_COLUMNS, rows

@@ -58,4 +58,11 @@ class StateForm(FlaskForm):
         description="Leave empty while the agreement is in force.",
     )
     receives_results = BooleanField("The state still receives identification results")
+    reason = TextAreaField(
+        "Reason, when correcting an error",
+        validators=[Optional(), Length(max=2000)],
+        description="Leave empty to record news (an agreement signed or ended, a new contact); "
+        "give a reason to correct what was recorded wrongly. Earlier versions are kept either way.",
+        render_kw={"rows": 2},
+    )
     version = HiddenField(validators=[DataRequired()])

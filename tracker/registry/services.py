@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.audit.services import Actor, record, snapshot
+from tracker.audit.services import Actor, record, resolve_actor, snapshot
+from tracker.corrections.models import CorrectionAction, FactKind
+from tracker.corrections.services import record_correction
+from tracker.corrections.versions import note_version
 from tracker.dates import today
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
@@ -34,6 +38,7 @@ def update_state(
     moa_terminated_on: dt.date | None,
     receives_results: bool,
     sib_email: str | None = None,
+    reason: str | None = None,
     actor: Actor | None = None,
 ) -> State:
     """Record a state's identification bureau, agreement dates and whether it receives results.
@@ -41,7 +46,9 @@ def update_state(
     The SIB's e-mail, when given, must be a valid address. An MOA can only be terminated after
     it was signed (on or after the signing date), and neither date may be in the future.
     Refused with Conflict if the state changed since the form was rendered. Audited as
-    "state.update" with before and after values.
+    "state.update" with before and after values. Every save is kept as a version of the
+    state's facts; with a `reason` it is recorded as a correction of what was recorded wrongly
+    (without one, as news: an agreement signed or ended, a new contact).
     """
     state = get_state(code, for_update_version=expected_version)
     sib_name = (sib_name or "").strip() or None
@@ -63,6 +70,27 @@ def update_state(
         )
     sib_email = check_address(sib_email, "sib_email")
     before = snapshot(state, STATE_FIELDS)
+    new = {
+        "sib_name": sib_name,
+        "sib_contact": sib_contact,
+        "sib_email": sib_email,
+        "moa_signed_on": moa_signed_on,
+        "moa_terminated_on": moa_terminated_on,
+        "receives_results": bool(receives_results),
+    }
+    if (reason or "").strip() and new != {name: getattr(state, name) for name in STATE_FIELDS}:
+        correction = record_correction(
+            FactKind.STATE,
+            state.postal,
+            CorrectionAction.AMEND,
+            reason=reason,
+            summary=f"{state.name}: bureau and agreement corrected",
+            before=before,
+            after=snapshot(SimpleNamespace(**new), STATE_FIELDS),
+            actor=actor,
+            flush=False,
+        )
+        note_version(state, "correct", correction=correction, actor=resolve_actor(actor))
     state.sib_name = sib_name
     state.sib_email = sib_email
     state.sib_contact = sib_contact

@@ -9,7 +9,7 @@ from tracker.access import Role, requires, user_has
 from tracker.briefings.services import briefings_for_state
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
-from tracker.params import AsOfForm
+from tracker.params import AsKnownForm
 from tracker.registry.forms import StateForm
 from tracker.registry.lookup import get_state
 from tracker.registry.services import update_state
@@ -22,12 +22,13 @@ bp = Blueprint("states", __name__)
 @bp.get("/states")
 @requires(Role.VIEWER)
 def list_states():
-    form = AsOfForm()
-    progress = services.state_progress(form.as_of.data)
+    form = AsKnownForm()
+    progress = services.state_progress(form.as_of.data, form.known_at.data)
     return render_template(
         "states/list.html",
         form=form,
         as_of=form.as_of.data,
+        known_at=form.known_at.data,
         progress=progress,
         totals=services.progress_totals(progress),
     ), 200 if form.valid else 400
@@ -39,16 +40,19 @@ def show_state(postal: str):
     state = get_state(postal)
     if postal != state.postal:
         return redirect(url_for("states.show_state", postal=state.postal, **request.args), 301)
-    form = AsOfForm()
-    as_of = form.as_of.data
-    (progress,) = services.state_progress(as_of, state=state.postal)
+    form = AsKnownForm()
+    as_of, known_at = form.as_of.data, form.known_at.data
+    (progress,) = services.state_progress(as_of, known_at, state=state.postal)
     return render_template(
         "states/show.html",
         form=form,
         state=state,
+        bureau=services.bureau_known_at(state, known_at),
+        versions=services.bureau_versions(state),
         as_of=as_of,
+        known_at=known_at,
         progress=progress,
-        jurisdictions=cached_status_as_of(as_of, state=state.postal),
+        jurisdictions=cached_status_as_of(as_of, known_at, state=state.postal),
         briefings=briefings_for_state(state.postal),
         can_edit=user_has(Role.EDITOR),
     ), 200 if form.valid else 400
@@ -77,6 +81,7 @@ def edit_state(postal: str):
                 moa_signed_on=form.moa_signed_on.data,
                 moa_terminated_on=form.moa_terminated_on.data,
                 receives_results=form.receives_results.data,
+                reason=form.reason.data,
             )
         except Conflict as exc:
             db.session.rollback()

@@ -17,7 +17,7 @@ from tracker.dates import today
 from tracker.deferrals.queries import open_letter_counts
 from tracker.extensions import db
 from tracker.registry.lookup import get_state
-from tracker.registry.models import State, StateKind
+from tracker.registry.models import State, StateKind, StateVersion
 from tracker.status.rule import Status, cached_status_as_of, count_by_status
 
 
@@ -44,20 +44,24 @@ class StateProgress:
 
 
 def state_progress(
-    as_of: dt.date | None = None, *, state: str | None = None
+    as_of: dt.date | None = None,
+    known_at: dt.datetime | None = None,
+    *,
+    state: str | None = None,
 ) -> list[StateProgress]:
-    """Every state's progress on `as_of` (default today), ordered by name; or one state's.
+    """Every state's progress on `as_of` (default today), as the records stood at `known_at`
+    (default now), ordered by name; or one state's.
 
     Statuses are the staff view of the "as of" rule (deferral pending and removed shown apart
     from planned and not scheduled). Three queries in all, whatever the number of states.
     """
     as_of = as_of or today()
-    rows = cached_status_as_of(as_of)
+    rows = cached_status_as_of(as_of, known_at)
     by_state: dict[str, list] = {}
     for row in rows:
         by_state.setdefault(row.state_fips, []).append(row)
-    letters = open_letter_counts(as_of)
-    briefed = briefing_reach(as_of).by_state
+    letters = open_letter_counts(as_of, known_at=known_at)
+    briefed = briefing_reach(as_of, known_at).by_state
     statement = select(State).order_by(State.name)
     if state:
         statement = statement.where(State.fips == get_state(state).fips)
@@ -100,3 +104,27 @@ def progress_totals(progress: Iterable[StateProgress]) -> dict[str, int]:
         for name in names:
             totals[name] += getattr(row, name)
     return totals
+
+
+def bureau_known_at(state: State, known_at: dt.datetime | None) -> State | StateVersion | None:
+    """A state's bureau and agreement facts as the records stood at `known_at`: the state itself
+    when None (now), else its newest kept version recorded by then (None: nothing recorded yet)."""
+    if known_at is None:
+        return state
+    return db.session.scalar(
+        select(StateVersion)
+        .where(StateVersion.state_fips == state.fips, StateVersion.version_recorded_at <= known_at)
+        .order_by(StateVersion.version_recorded_at.desc(), StateVersion.version_no.desc())
+        .limit(1)
+    )
+
+
+def bureau_versions(state: State) -> list[StateVersion]:
+    """Every kept version of the state's bureau and agreement facts, oldest first."""
+    return list(
+        db.session.scalars(
+            select(StateVersion)
+            .where(StateVersion.state_fips == state.fips)
+            .order_by(StateVersion.version_recorded_at, StateVersion.version_no)
+        )
+    )

@@ -1,0 +1,21 @@
+"""/corrections: every correction, newest first, for staff (reasons are never public)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from tracker.access import Role, requires
+from tracker.corrections.listing import CorrectionFilterForm, corrections_statement, fact_link
+from tracker.pagination import paginate
+
+bp = Blueprint("corrections", __name__)
+
+
+@bp.get("/corrections")
+@requires(Role.VIEWER)
+def list_corrections():
+    form = CorrectionFilterForm()
+    found = paginate(corrections_statement(form), form.page.data, form.per_page.data)
+    return render_template(
+        "corrections/list.html", corrections=found, form=form, fact_link=fact_link
+    ), 200 if form.valid else 400
