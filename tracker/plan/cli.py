@@ -11,10 +11,12 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import set_command_actor
+from tracker.dates import parse_known_at
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plan.importing.reader import ImportFileError, read_plan_file
 from tracker.plan.importing.service import Outcome, apply_import, preview_import
+from tracker.plan.services import check_recorded_at
 
 # Files longer than this show a progress bar (on stderr, so stdout stays parseable).
 PROGRESS_THRESHOLD = 1000
@@ -34,8 +36,15 @@ def _progress(label: str, length: int):
 @import_group.command("plan")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and report every row; write nothing.")
+@click.option(
+    "--recorded-at",
+    "recorded_at",
+    help="Legacy records (administrators): record every fact as learned at this past moment, "
+    "YYYY-MM-DD (the end of that day in TRACKER_TIMEZONE) or an ISO 8601 timestamp, instead "
+    "of now. Audited with the import.",
+)
 @with_appcontext
-def import_plan_command(file: Path, dry_run: bool) -> None:
+def import_plan_command(file: Path, dry_run: bool, recorded_at: str | None) -> None:
     """Import the deployment plan from FILE (CSV or XLSX); see docs/import.md.
 
     Prints `N rows: A new, B changed, C unchanged, E errors` and one line per error. Any error
@@ -43,6 +52,13 @@ def import_plan_command(file: Path, dry_run: bool) -> None:
     in one transaction, unless --dry-run.
     """
     set_command_actor("tracker import plan")
+    try:
+        moment = parse_known_at(recorded_at, "--recorded-at")
+        check_recorded_at(moment)
+    except DomainError as exc:
+        raise click.BadParameter(exc.message, param_hint="--recorded-at") from exc
+    if moment is not None:
+        set_command_actor(f"tracker import plan --recorded-at {recorded_at}")
     data = file.read_bytes()
     try:
         source = read_plan_file(file.name, data)
@@ -74,7 +90,9 @@ def import_plan_command(file: Path, dry_run: bool) -> None:
         return
     try:
         with _progress("Applying", len(preview.rows)) as bar:
-            result = apply_import(preview, progress=bar.update if bar else None)
+            result = apply_import(
+                preview, progress=bar.update if bar else None, recorded_at=moment
+            )
         db.session.commit()
     except (DomainError, StaleDataError) as exc:
         db.session.rollback()

@@ -115,6 +115,13 @@ def activation_of(fips: str) -> Activation | None:
     )
 
 
+def check_recorded_at(recorded_at: dt.datetime | None) -> dt.datetime | None:
+    """A legacy record's original recording time: in the past (now when None)."""
+    if recorded_at is not None and recorded_at > utcnow():
+        raise DomainError("A recording time cannot be in the future.", field="recorded_at")
+    return recorded_at
+
+
 def _check_decided_on(decided_on: dt.date) -> None:
     if decided_on > today():
         raise DomainError("The decision date cannot be in the future.", field="decided_on")
@@ -194,10 +201,13 @@ def decide(
     expected_version: int | None = None,
     deferral_request_id: int | None = None,
     is_demo: bool = False,
+    recorded_at: dt.datetime | None = None,
     actor: User | None = None,
 ) -> PlanChange:
     """Append a plan change: `scheduled_on` (or removal, with None), decided on `decided_on`
-    (default today; never in the future), for a reason (required) from a source.
+    (default today; never in the future), for a reason (required) from a source. It is
+    recorded now, or at `recorded_at` for a legacy record loaded by an administrator
+    (check_recorded_at).
 
     Refused once the jurisdiction has activated, when decided before the decision in force (it
     would change nothing: correct that decision instead), and with Conflict when it changed
@@ -220,6 +230,7 @@ def decide(
         deferral_request_id=deferral_request_id,
         is_demo=is_demo,
         recorded_by_id=_actor_id(actor),
+        recorded_at=check_recorded_at(recorded_at),
     )
     action = "plan.schedule" if kind is PlanChangeKind.SCHEDULED else "plan.remove"
     return _write(jurisdiction, change, action, PLAN_CHANGE_FIELDS, actor)
@@ -253,9 +264,12 @@ def record_activation(
     source: str,
     expected_version: int | None = None,
     is_demo: bool = False,
+    recorded_at: dt.datetime | None = None,
     actor: User | None = None,
 ) -> Activation:
-    """Record the day a jurisdiction activated. Once only, and never a day in the future."""
+    """Record the day a jurisdiction activated. Once only (at most one activation in force at
+    any moment), and never a day in the future. Recorded now, or at `recorded_at` for a legacy
+    record (check_recorded_at), which must not fall while a corrected activation was in force."""
     jurisdiction = get_jurisdiction(fips, for_update_version=expected_version)
     if activated_on > today():
         raise DomainError("An activation date cannot be in the future.", field="activated_on")
@@ -265,11 +279,27 @@ def record_activation(
             f"{jurisdiction.label} already activated on {existing.activated_on.isoformat()}.",
             field="activated_on",
         )
+    recorded_at = check_recorded_at(recorded_at)
+    if recorded_at is not None:
+        overlapping = db.session.scalar(
+            select(Activation.superseded_at)
+            .where(Activation.jurisdiction_fips == fips, Activation.superseded_at > recorded_at)
+            .order_by(Activation.superseded_at.desc())
+            .limit(1)
+        )
+        if overlapping is not None:
+            raise DomainError(
+                f"{jurisdiction.label} had another activation in force until "
+                f"{overlapping.isoformat()}: a legacy activation cannot be recorded as known "
+                "before then.",
+                field="recorded_at",
+            )
     activation = Activation(
         jurisdiction_fips=fips,
         activated_on=activated_on,
         source=source,
         is_demo=is_demo,
         recorded_by_id=_actor_id(actor),
+        recorded_at=recorded_at,
     )
     return _write(jurisdiction, activation, "plan.activate", ACTIVATION_FIELDS, actor)

@@ -322,8 +322,15 @@ def _outcome(
     return Outcome.CHANGED
 
 
-def apply_import(preview: ImportPreview, *, progress: Progress | None = None) -> ImportResult:
+def apply_import(
+    preview: ImportPreview,
+    *,
+    progress: Progress | None = None,
+    recorded_at: dt.datetime | None = None,
+) -> ImportResult:
     """Write every new and changed row of `preview` through the plan services; flush only.
+    With `recorded_at` (legacy records: `tracker import plan --recorded-at`, CLI only) every
+    fact is recorded at that past moment rather than now, and the import's audit event says so.
 
     The preview must have been computed in this same transaction (the caller commits once,
     or rolls back on any error: all or nothing). A preview with errors is refused whole; one
@@ -348,10 +355,13 @@ def apply_import(preview: ImportPreview, *, progress: Progress | None = None) ->
                 decided_on=row.decided_on,
                 reason=row.reason,
                 source=source,
+                recorded_at=recorded_at,
             )
             plan_changes += 1
         if row.activate:
-            plan.record_activation(row.fips, row.activated_on, source=source)
+            plan.record_activation(
+                row.fips, row.activated_on, source=source, recorded_at=recorded_at
+            )
             activations += 1
         if progress is not None and index % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
@@ -371,6 +381,7 @@ def apply_import(preview: ImportPreview, *, progress: Progress | None = None) ->
             "unchanged": counts[Outcome.UNCHANGED],
             "plan_changes": plan_changes,
             "activations": activations,
+            "recorded_at": recorded_at,
         },
     )
     db.session.flush()
