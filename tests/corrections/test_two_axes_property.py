@@ -189,9 +189,7 @@ def _apply(db, literal: Literal, rows: dict, op: tuple, number: int, at: dt.date
             sender_name="Sheriff",
             addressed_to=AddressedTo.BOTH,
             kind=kind,
-            requested_date=received + dt.timedelta(days=90)
-            if kind is RequestKind.DEFER
-            else None,
+            requested_date=received + dt.timedelta(days=90) if kind is RequestKind.DEFER else None,
             status=DeferralStatus.RECEIVED,
         )
         db.session.add(letter)

@@ -62,7 +62,7 @@ def _who(user: User | None) -> str | None:
 
 def _in_force(fact: PlanChange | Activation, known_at: dt.datetime | None) -> bool:
     superseded = fact.superseded_at
-    return superseded is None or (known_at is not None and superseded > known_at)
+    return superseded is None or (known_at is not None and as_utc(superseded) > known_at)
 
 
 def plan_history(
