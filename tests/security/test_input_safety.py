@@ -48,6 +48,7 @@ def hostile_records(app, make_user):
     from tracker.deferrals.attachments import Upload
     from tracker.deferrals.letters import add_note, log_request
     from tracker.extensions import db
+    from tracker.plan import corrections
     from tracker.plan import services as plan
     from tracker.registry.services import update_state
 
@@ -84,6 +85,17 @@ def hostile_records(app, make_user):
             sent_by="post",
         )
         draft = take_in(HOSTILE_EML, "hostile.eml")
+        # A correction's reason is staff-only text too: the public sees the corrected plan only.
+        typed = plan.schedule(
+            COUNTY, D("2011-02-16"), decided_on=D("2011-01-04"), reason="typed", source="test"
+        )
+        corrections.correct_plan_change(
+            typed.id,
+            scheduled_on=D("2011-02-15"),
+            decided_on=D("2011-01-04"),
+            reason=PROBE + INTERNAL,
+            expected_version=None,
+        )
         briefing = log_briefing(
             held_on=D("2011-01-05"),
             kind="local_briefing",
@@ -127,6 +139,7 @@ def staff_pages(ids) -> list[str]:
         "/readiness?as_of=2011-01-20",
         "/audit",
         "/admin/users",
+        "/corrections",
         f"/api/v1/deferrals/{ids['letter']}",
         f"/api/v1/jurisdictions/{COUNTY}?as_of=2011-01-20",
     ]
@@ -138,6 +151,10 @@ PUBLIC_PAGES = [
     "/activated?as_of=2011-01-20",
     "/planned?as_of=2011-01-20",
     f"/api/v1/jurisdictions/{COUNTY}?as_of=2011-01-20",
+    f"/api/v1/jurisdictions/{COUNTY}?as_of=2011-01-20&known_at=2011-01-21",
+    "/api/v1/status?as_of=2011-01-20&names=1",
+    "/exports/planned.json?as_of=2011-01-20",
+    "/exports/planned.csv?as_of=2011-01-20&known_at=2011-01-20T12:00:00Z",
 ]
 
 
@@ -171,6 +188,7 @@ def test_markup_in_every_free_text_field_is_shown_escaped(hostile_records, signe
         "/deferrals/drafts" in escaped_on
         and f"/deferrals/drafts/{hostile_records['draft']}" in escaped_on
     )
+    assert "/corrections" in escaped_on
 
 
 def test_public_pages_never_show_letters_and_stay_inert(hostile_records, client):

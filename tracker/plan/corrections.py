@@ -156,17 +156,21 @@ def void_activation(
     return correction
 
 
-def plan_change_in_force(change_id: int) -> PlanChange:
-    """The plan change with this id, which must not have been corrected already."""
+def plan_change_in_force(
+    change_id: int, expected_version: int | None
+) -> tuple[PlanChange, Jurisdiction]:
+    """The plan change with this id and its jurisdiction, checked unchanged since the form was
+    rendered at `expected_version` (Conflict), and not corrected already."""
     change = db.session.get(PlanChange, change_id)
     if change is None:
         raise NotFound(f"There is no plan change #{change_id}.", field="change")
+    jurisdiction = get_jurisdiction(change.jurisdiction_fips, for_update_version=expected_version)
     if change.superseded_at is not None:
         raise DomainError(
             f"Plan change #{change_id} was already corrected; correct the entry in force.",
             field="change",
         )
-    return change
+    return change, jurisdiction
 
 
 def correct_plan_change(
@@ -183,8 +187,7 @@ def correct_plan_change(
     decided (not in the future) and, optionally, its source. The corrected change is appended,
     linked to the same letter, and the old one superseded. Refused when it says nothing new,
     or when the corrected decision falls on or after the jurisdiction's activation."""
-    old = plan_change_in_force(change_id)
-    jurisdiction = get_jurisdiction(old.jurisdiction_fips, for_update_version=expected_version)
+    old, jurisdiction = plan_change_in_force(change_id, expected_version)
     decided_on = _check_day(decided_on, "decision date", "decided_on")
     reason = require_reason(reason)
     kind = PlanChangeKind.SCHEDULED if scheduled_on is not None else PlanChangeKind.REMOVED
@@ -245,8 +248,7 @@ def void_plan_change(
 ) -> Correction:
     """Mark a plan change as entered in error: the plan falls back to the change in force
     before it; the voided change stays in the history."""
-    old = plan_change_in_force(change_id)
-    jurisdiction = get_jurisdiction(old.jurisdiction_fips, for_update_version=expected_version)
+    old, jurisdiction = plan_change_in_force(change_id, expected_version)
     correction = record_correction(
         FactKind.PLAN_CHANGE,
         old.id,
