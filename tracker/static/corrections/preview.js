@@ -22,7 +22,7 @@
           var date = value("scheduled_on");
           given = value("removed") ? "removed from the plan" : (date ? "scheduled for " + date : "");
         }
-        return given || fallback;
+        return given || form.getAttribute("data-preview-blank-" + name) || fallback;
       });
     }
     form.addEventListener("input", render);
