@@ -64,7 +64,7 @@ def _count(app, sql: str) -> int:
     from tracker.extensions import db
 
     with app.app_context():
-        return db.session.scalar(sa.text(sql))
+        return db.session.scalar(sa.text(sql), {"fips": TARGET})
 
 
 def test_two_editors_correcting_one_activation_one_wins(committed_app):
@@ -83,7 +83,7 @@ def test_two_editors_correcting_one_activation_one_wins(committed_app):
     ]
     assert _race(committed_app, posts) == [303, 409]
     assert _count(committed_app, "SELECT count(*) FROM correction") == 1
-    mine = f"SELECT count(*) FROM activation WHERE jurisdiction_fips = '{TARGET}'"
+    mine = "SELECT count(*) FROM activation WHERE jurisdiction_fips = :fips"
     assert _count(committed_app, mine + " AND superseded_at IS NULL") == 1
     assert _count(committed_app, mine) == 2
 
