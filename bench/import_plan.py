@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget-s", type=float, default=2.0, help="median budget, seconds")
     options = parser.parse_args(argv)
 
-    from tests.conftest import make_app, migrate_and_seed
+    from tests.support.apps import make_app, migrate_and_seed
 
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp))

@@ -1,9 +1,12 @@
-"""Benchmark: the status of every jurisdiction as of a date (budget: median <= 30 ms on SQLite).
+"""Benchmark: the status of every jurisdiction as of a date, and as known at a moment (budget:
+median <= 30 ms on SQLite for each).
 
 Seeds a fresh SQLite database with the national registry and the demo deployment plan (the same
 migrate-and-seed path the tests use), then times tracker.status.rule.status_as_of() for all
 3,233 jurisdictions on many dates spread across the rollout, uncached, and reports the median
-of the per-date best of --repeats runs (wall clock; process CPU time shown alongside).
+of the per-date best of --repeats runs (wall clock; process CPU time shown alongside): as known
+now, and as known at the end of each date (known_at: the records as they stood that day; the
+demo records its facts when they were decided or shortly after, so these differ).
 
     .venv/bin/python bench/status_as_of.py [--dates 200] [--repeats 3] [--budget-ms 30]
                                            [--database-url URL]
@@ -37,8 +40,13 @@ def spread_dates(count: int) -> list[dt.date]:
     ]
 
 
+def end_of(day: dt.date) -> dt.datetime:
+    """The end of `day` in UTC (what known_at=YYYY-MM-DD means, near enough for timing)."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
+
+
 def measure(
-    dates: list[dt.date], *, public: bool, repeats: int
+    dates: list[dt.date], *, public: bool, repeats: int, known: bool = False
 ) -> tuple[list[float], list[float], int]:
     """Per date, the best of `repeats` runs: wall-clock and process CPU milliseconds.
 
@@ -53,7 +61,7 @@ def measure(
         best_wall = best_cpu = float("inf")
         for _ in range(repeats):
             started, started_cpu = time.perf_counter(), time.process_time()
-            rows = len(status_as_of(day, public=public))
+            rows = len(status_as_of(day, end_of(day) if known else None, public=public))
             best_wall = min(best_wall, time.perf_counter() - started)
             best_cpu = min(best_cpu, time.process_time() - started_cpu)
         wall.append(best_wall * 1000)
@@ -79,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="measure this seeded database instead")
     options = parser.parse_args(argv)
 
-    from tests.conftest import make_app, migrate_and_seed
+    from tests.support.apps import make_app, migrate_and_seed
 
     with tempfile.TemporaryDirectory() as tmp:
         url = options.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
@@ -95,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             measure(dates[:5], public=False, repeats=1)  # warm connection and statement caches
             staff, staff_cpu, rows = measure(dates, public=False, repeats=options.repeats)
             public, _, _ = measure(dates, public=True, repeats=options.repeats)
+            known, known_cpu, _ = measure(dates, public=False, repeats=options.repeats, known=True)
             print(
                 f"{db.engine.dialect.name}: status of {rows:,} jurisdictions on "
                 f"{len(dates)} dates, {dates[0]} to {dates[-1]}, best of {options.repeats} each"
@@ -102,11 +111,15 @@ def main(argv: list[str] | None = None) -> int:
             median = report("status_as_of, staff (wall clock)", staff)
             report("status_as_of, staff (CPU time)", staff_cpu)
             report("status_as_of, public (wall clock)", public)
+            known_median = report("known_at, staff (wall clock)", known)
+            report("known_at, staff (CPU time)", known_cpu)
             db.session.remove()
             db.engine.dispose()
-    verdict = "within" if median <= options.budget_ms else "OVER"
-    print(f"median {median:.1f} ms: {verdict} the {options.budget_ms:g} ms budget")
-    return 0 if median <= options.budget_ms else 1
+    worst = max(median, known_median)
+    for label, value in (("as_of", median), ("known_at", known_median)):
+        verdict = "within" if value <= options.budget_ms else "OVER"
+        print(f"{label} median {value:.1f} ms: {verdict} the {options.budget_ms:g} ms budget")
+    return 0 if worst <= options.budget_ms else 1
 
 
 if __name__ == "__main__":
