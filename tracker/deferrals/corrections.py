@@ -22,6 +22,7 @@ from tracker.corrections.services import record_correction, require_reason
 from tracker.corrections.versions import note_version
 from tracker.deferrals.letters import InvalidRequest, _check_letter, _strip
 from tracker.deferrals.models import (
+    LOGGED_FIELDS,
     REQUEST_FIELDS,
     DeferralRequest,
     DeferralStatus,
@@ -32,20 +33,6 @@ from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.plan import corrections as plan_corrections
 
-# The fields of a letter an edit may change (the workflow's own steps are undone, not edited).
-EDITABLE_FIELDS = (
-    "jurisdiction_fips",
-    "letter_date",
-    "received_on",
-    "channel",
-    "sender_name",
-    "sender_title",
-    "sender_agency",
-    "addressed_to",
-    "kind",
-    "requested_date",
-    "summary",
-)
 # What each field is called in a correction's summary.
 FIELD_NAMES = {
     "jurisdiction_fips": "jurisdiction",
@@ -90,7 +77,7 @@ def edit_line(request: DeferralRequest, before: dict, after: dict, labels: dict)
     parts = [
         f"{FIELD_NAMES[name]} {labels.get((name, 0), _shown(name, before[name]))} → "
         f"{labels.get((name, 1), _shown(name, after[name]))}"
-        for name in EDITABLE_FIELDS
+        for name in LOGGED_FIELDS
         if before[name] != after[name]
     ]
     return f"Letter #{request.id}: " + "; ".join(parts)
@@ -154,7 +141,7 @@ def edit_letter(
         "requested_date": fields.get("requested_date") if kind is RequestKind.DEFER else None,
         "summary": _strip(fields.get("summary")),
     }
-    current = {name: getattr(request, name) for name in EDITABLE_FIELDS}
+    current = {name: getattr(request, name) for name in LOGGED_FIELDS}
     if new_values == current:
         raise InvalidRequest({"reason": "The edit changes nothing: correct at least one field."})
     labels = {

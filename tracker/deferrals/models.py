@@ -49,8 +49,9 @@ class Resolution(LabelledEnum):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-# What the audit log records of a request, before and after each change.
-REQUEST_FIELDS = (
+# What is logged of a letter: the logging form's fields (an edit corrects these; the workflow's
+# own steps are undone, not edited).
+LOGGED_FIELDS = (
     "jurisdiction_fips",
     "letter_date",
     "received_on",
@@ -64,6 +65,10 @@ REQUEST_FIELDS = (
     "kind",
     "requested_date",
     "summary",
+)
+# What the audit log records of a request, before and after each change.
+REQUEST_FIELDS = (
+    *LOGGED_FIELDS,
     "status",
     "meeting_requested_on",
     "meeting_held_on",

@@ -36,7 +36,7 @@ from tracker.deferrals.forms import (
     parse_version,
 )
 from tracker.deferrals.log import LogFilterForm, log_page
-from tracker.deferrals.models import DeferralRequest
+from tracker.deferrals.models import LOGGED_FIELDS, DeferralRequest
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.registry import lookup
@@ -293,7 +293,7 @@ def download_attachment(request_id: int, attachment_id: int):
 
 def _letter_values(letter: DeferralRequest) -> dict:
     """The edit form's starting values: the letter as it is now."""
-    values = {name: getattr(letter, name) for name in corrections.EDITABLE_FIELDS}
+    values = {name: getattr(letter, name) for name in LOGGED_FIELDS}
     values["jurisdiction"] = f"{letter.jurisdiction.label} ({letter.jurisdiction_fips})"
     for name in ("channel", "addressed_to", "kind"):
         values[name] = values[name].value
@@ -308,21 +308,9 @@ def edit_deferral(request_id: int):
         form = EditDeferralForm(formdata=None, version=letter.version_id, **_letter_values(letter))
         return render_template("deferrals/edit.html", form=form, letter=letter)
     form = EditDeferralForm()
+    # The form names the jurisdiction as people type it; the letter holds its code.
     fields = {
-        name: form[name].data
-        for name in (
-            "jurisdiction",
-            "letter_date",
-            "received_on",
-            "channel",
-            "sender_name",
-            "sender_title",
-            "sender_agency",
-            "addressed_to",
-            "kind",
-            "requested_date",
-            "summary",
-        )
+        name.removesuffix("_fips"): form[name.removesuffix("_fips")].data for name in LOGGED_FIELDS
     }
     status, problem = 400, None
     if form.validate_on_submit():

@@ -90,9 +90,7 @@ def import_plan_command(file: Path, dry_run: bool, recorded_at: str | None) -> N
         return
     try:
         with _progress("Applying", len(preview.rows)) as bar:
-            result = apply_import(
-                preview, progress=bar.update if bar else None, recorded_at=moment
-            )
+            result = apply_import(preview, progress=bar.update if bar else None, recorded_at=moment)
         db.session.commit()
     except (DomainError, StaleDataError) as exc:
         db.session.rollback()

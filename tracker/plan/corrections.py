@@ -24,9 +24,10 @@ from tracker.plan.models import Activation, PlanChange, PlanChangeKind
 from tracker.plan.services import (
     ACTIVATION_FIELDS,
     PLAN_CHANGE_FIELDS,
-    _touch,
     activation_of,
+    bump_version,
     plan_text,
+    refuse_if_activated,
 )
 from tracker.registry.lookup import get_jurisdiction
 from tracker.registry.models import Jurisdiction
@@ -80,7 +81,7 @@ def _replace(
 ) -> None:
     """Supersede `old` by `correction` and append `new` (if any) at the correction's moment."""
     supersede(old, correction)
-    _touch(jurisdiction)
+    bump_version(jurisdiction)
     db.session.flush()  # the old fact leaves "in force" before its replacement enters it
     if new is not None:
         new.recorded_at = correction.recorded_at
@@ -203,13 +204,7 @@ def correct_plan_change(
             "date or the source.",
             field="scheduled_on",
         )
-    activation = activation_of(jurisdiction.fips)
-    if activation is not None and activation.activated_on <= decided_on:
-        raise DomainError(
-            f"{jurisdiction.label} activated on {activation.activated_on.isoformat()}: a plan "
-            "decision dated then or later cannot be recorded.",
-            field="decided_on",
-        )
+    refuse_if_activated(jurisdiction, decided_on)
     actor = resolve_actor(actor)
     replacement = PlanChange(
         jurisdiction_fips=jurisdiction.fips,

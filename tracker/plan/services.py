@@ -41,7 +41,7 @@ def _actor_id(actor: User | None) -> int | None:
     return actor.id if actor is not None else None
 
 
-def _touch(jurisdiction: Jurisdiction) -> None:
+def bump_version(jurisdiction: Jurisdiction) -> None:
     # Dirtying the row makes SQLAlchemy issue UPDATE ... WHERE version_id = <read version>,
     # which fails (StaleDataError) if a concurrent transaction got there first.
     jurisdiction.updated_at = utcnow()
@@ -134,7 +134,8 @@ def _require_reason(reason: str | None) -> str:
     return reason
 
 
-def _refuse_if_activated(jurisdiction: Jurisdiction, decided_on: dt.date) -> None:
+def refuse_if_activated(jurisdiction: Jurisdiction, decided_on: dt.date) -> None:
+    """No plan decision dated on or after the jurisdiction's activation (its plan is done)."""
     activation = activation_of(jurisdiction.fips)
     if activation is not None and activation.activated_on <= decided_on:
         raise DomainError(
@@ -218,7 +219,7 @@ def decide(
     decided_on = decided_on or today()
     _check_decided_on(decided_on)
     reason = _require_reason(reason)
-    _refuse_if_activated(jurisdiction, decided_on)
+    refuse_if_activated(jurisdiction, decided_on)
     _refuse_if_earlier(jurisdiction, decided_on)
     change = PlanChange(
         jurisdiction_fips=jurisdiction.fips,
@@ -239,7 +240,7 @@ def decide(
 def _write(jurisdiction: Jurisdiction, row, action: str, fields: tuple[str, ...], actor):
     """Add `row`, bump the jurisdiction's version, flush, and audit it; returns `row`."""
     db.session.add(row)
-    _touch(jurisdiction)
+    bump_version(jurisdiction)
     db.session.flush()
     record(action, "jurisdiction", jurisdiction.fips, after=snapshot(row, fields), actor=actor)
     return row
