@@ -10,7 +10,8 @@ _.has_previous, _.has_next, _.first_index, _.last_index  # pagination.Page: the 
 _.selected_label, _.unshown_errors  # params: the filter form macros
 _.legend, _.prefetch, _.month_index  # maps.views.MapView: the map templates
 _.due, _.chart, _.recent_letters  # dashboard.services.Dashboard
-_.details, _.deferral_id  # jurisdictions.services.TimelineEntry
+_.details, _.deferral_id, _.correction_note  # jurisdictions.timeline.TimelineEntry
+_.known_at_text  # maps.views.MapView: the map template's links
 _.sib_meeting_on, _.local_briefing_on, _.advance_notice_on, _.open_letters, _.ready_count
 _.first_briefed_on  # readiness.services: the readiness pages
 _.not_scheduled, _.percent_activated  # overview.figures, states.services
@@ -29,6 +30,9 @@ _.metadata, _.updated_at, _.isolation_level  # SQLAlchemy declarative base, sqli
 _.required_role  # read by tests/security/test_authorization_matrix.py from every view
 _.help  # config.Setting: shown by the settings documentation test
 _.enum_column_type  # the models' column type (models are not scanned)
+_.keep_versions  # corrections.versions: called by the models of letters, briefings and states
+_.superseded_by_id  # corrections.services.supersede: the correction a fact was superseded by
+_.validate_scheduled_on  # WTForms calls validate_<field> (jurisdictions.forms)
 flush_context, connection_record, instances  # SQLAlchemy event listener signatures
 
 # Set on library objects, which read them.

@@ -99,7 +99,8 @@ def test_editor_edits_and_a_stale_form_is_refused(app, signed_in):
     form = editor.get(f"/briefings/{bid}/edit").get_data(as_text=True)
     assert "48001 Anderson County, TX" in form
     saved = editor.post(
-        f"/briefings/{bid}/edit", data={**FORM, "jurisdictions": OTHER_COUNTY, "version": "1", "reason": "Wrong county"}
+        f"/briefings/{bid}/edit",
+        data={**FORM, "jurisdictions": OTHER_COUNTY, "version": "1", "reason": "Wrong county"},
     )
     assert saved.status_code == 303
     stale = editor.post(f"/briefings/{bid}/edit", data={**FORM, "version": "1", "reason": "Typo"})

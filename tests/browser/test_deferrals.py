@@ -15,7 +15,9 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntraile
 
 
 def a_late_county(live_server) -> tuple[str, str, dt.date]:
-    """A demo county with no letter yet that activates late in the rollout: (fips, label, day)."""
+    """A demo county with no letter yet that activates late in the rollout, and whose plan was
+    decided before the letter's resolution (a decision dated earlier than the one in force is
+    refused): (fips, label, day)."""
     from tracker.deferrals.models import DeferralRequest
     from tracker.extensions import db
     from tracker.plan.models import Activation, PlanChange
@@ -28,11 +30,15 @@ def a_late_county(live_server) -> tuple[str, str, dt.date]:
             .group_by(PlanChange.jurisdiction_fips)
             .having(db.func.count() > 1)
         )
+        decided_later = select(PlanChange.jurisdiction_fips).where(
+            PlanChange.decided_on > dt.date(2012, 1, 20)
+        )
         fips, activated_on = db.session.execute(
             select(Activation.jurisdiction_fips, Activation.activated_on)
             .where(Activation.activated_on > dt.date(2012, 6, 1))
             .where(Activation.jurisdiction_fips.not_in(lettered))
             .where(Activation.jurisdiction_fips.not_in(changed))
+            .where(Activation.jurisdiction_fips.not_in(decided_later))
             .order_by(Activation.jurisdiction_fips)
             .limit(1)
         ).one()

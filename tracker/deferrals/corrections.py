@@ -20,7 +20,7 @@ from tracker.audit.services import Actor, resolve_actor, snapshot
 from tracker.corrections.models import CorrectionAction, FactKind
 from tracker.corrections.services import record_correction, require_reason
 from tracker.corrections.versions import note_version
-from tracker.deferrals.letters import InvalidRequest, _check_letter, _strip
+from tracker.deferrals.letters import InvalidRequest, check_letter, strip_text
 from tracker.deferrals.models import (
     LOGGED_FIELDS,
     REQUEST_FIELDS,
@@ -97,7 +97,7 @@ def edit_letter(
     resolution changed the plan keeps its jurisdiction (undo the resolution first), and the
     edit changes something. InvalidRequest lists every broken rule at once."""
     get_request(request.id, expected_version=expected_version)
-    checked = _check_letter(
+    checked = check_letter(
         uploads=(),
         require_attachment=False,
         **{
@@ -134,12 +134,12 @@ def edit_letter(
         "received_on": received_on,
         "channel": checked.channel,
         "sender_name": checked.sender_name,
-        "sender_title": _strip(fields.get("sender_title")),
-        "sender_agency": _strip(fields.get("sender_agency")),
+        "sender_title": strip_text(fields.get("sender_title")),
+        "sender_agency": strip_text(fields.get("sender_agency")),
         "addressed_to": checked.addressed_to,
         "kind": kind,
         "requested_date": fields.get("requested_date") if kind is RequestKind.DEFER else None,
-        "summary": _strip(fields.get("summary")),
+        "summary": strip_text(fields.get("summary")),
     }
     current = {name: getattr(request, name) for name in LOGGED_FIELDS}
     if new_values == current:

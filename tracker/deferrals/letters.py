@@ -38,7 +38,7 @@ ATTACHMENT_FIELDS = ("deferral_request_id", "filename", "media_type", "size_byte
 _Row = TypeVar("_Row", DeferralRequest, Attachment, DeferralNote)
 
 
-def _strip(value: str | None) -> str | None:
+def strip_text(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
 
@@ -63,7 +63,7 @@ class _CheckedLetter:
     uploads: tuple[CheckedUpload, ...] = ()
 
 
-def _check_letter(
+def check_letter(
     *,
     jurisdiction: str | None,
     letter_date: dt.date | None,
@@ -108,7 +108,7 @@ def _check_letter(
             errors["requested_date"] = "A request to defer must give the date asked for."
         elif letter_date is not None and requested_date <= letter_date:
             errors["requested_date"] = "The date asked for must be after the letter date."
-    sender_name = _strip(sender_name)
+    sender_name = strip_text(sender_name)
     if sender_name is None:
         errors["sender_name"] = "Give the name of the person who signed or sent the letter."
     checked_email = None
@@ -149,7 +149,7 @@ def letter_errors(**fields) -> dict[str, str]:
     fields.setdefault("uploads", ())
     for name in ("sender_title", "sender_agency", "summary"):
         fields.pop(name, None)
-    return _check_letter(**fields).errors
+    return check_letter(**fields).errors
 
 
 def log_request(
@@ -180,7 +180,7 @@ def log_request(
     attachment passes check_upload (and at least one is given unless `require_attachment` is
     false). Every broken rule is reported at once (InvalidRequest) and nothing is written.
     """
-    letter = _check_letter(
+    letter = check_letter(
         jurisdiction=jurisdiction,
         letter_date=letter_date,
         received_on=received_on,
@@ -204,14 +204,14 @@ def log_request(
         received_on=received_on,
         channel=letter.channel,
         sender_name=letter.sender_name,
-        sender_title=_strip(sender_title),
-        sender_agency=_strip(sender_agency),
+        sender_title=strip_text(sender_title),
+        sender_agency=strip_text(sender_agency),
         sender_email=letter.sender_email,
-        sender_address=_strip(sender_address),
+        sender_address=strip_text(sender_address),
         addressed_to=letter.addressed_to,
         kind=kind,
         requested_date=requested_date if kind is RequestKind.DEFER else None,
-        summary=_strip(summary),
+        summary=strip_text(summary),
         status=DeferralStatus.RECEIVED,
         is_demo=is_demo,
         created_by_id=actor.id if actor else None,

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from tracker.audit.services import Actor, resolve_actor, snapshot
 from tracker.corrections.models import Correction, CorrectionAction, FactKind
 from tracker.corrections.services import record_correction, require_reason, supersede
@@ -256,15 +254,3 @@ def void_plan_change(
     )
     _replace(jurisdiction, old, None, correction)
     return correction
-
-
-def corrections_of(kind: FactKind, fact_ids: list[int]) -> dict[int, Correction]:
-    """{fact id: the correction that superseded it} for those of `fact_ids` that were corrected."""
-    if not fact_ids:
-        return {}
-    found = db.session.scalars(
-        select(Correction).where(
-            Correction.fact_kind == kind, Correction.fact_id.in_([str(i) for i in fact_ids])
-        )
-    )
-    return {int(c.fact_id): c for c in found}
