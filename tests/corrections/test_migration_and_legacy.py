@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from tests.factories import COUNTY
 from tests.support.apps import fresh_database_url, make_app
 
-BEFORE = "b30fc50bddfc"
+BEFORE = "761b6144ae51"  # the revision before the corrections
 
 
 def _utc(value) -> str:
