@@ -150,14 +150,10 @@ def serve(port: int) -> None:
     """Run gunicorn with `tracker serve`'s settings on the app above (a child process)."""
     from tracker.serve import TrackerServer, server_options
 
-    class BenchServer(TrackerServer):
-        def load(self):
-            return naive_app()
-
     # Workers are never replaced, so the memory measured is the memory of the workers that
     # served the map; the naive page may take minutes under wrk, hence the longer timeout.
     options = server_options("127.0.0.1", port, workers=2, max_requests=0)
-    BenchServer({**options, "timeout": 120, "accesslog": None}).run()
+    TrackerServer({**options, "timeout": 120, "accesslog": None}, naive_app).run()
 
 
 # --- measuring -------------------------------------------------------------------------------
