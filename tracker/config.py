@@ -28,18 +28,17 @@ def _parse_bool(value: str) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
-def _parse_positive_int(value: str) -> int:
-    number = int(value)
-    if number <= 0:
-        raise ValueError(f"expected a positive whole number, got {value!r}")
-    return number
+def _whole_number(minimum: int, maximum: int) -> Callable[[str], int]:
+    """A parser for a whole number within [minimum, maximum]: every count the tracker reads has
+    a bound, so no setting can push date arithmetic or memory use past what the code handles."""
 
+    def parse(value: str) -> int:
+        number = int(value)
+        if not minimum <= number <= maximum:
+            raise ValueError(f"expected a whole number from {minimum} to {maximum}, got {value!r}")
+        return number
 
-def _parse_whole_number(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError(f"expected a whole number (0 or more), got {value!r}")
-    return number
+    return parse
 
 
 def _parse_smtp_url(value: str) -> str:
@@ -98,7 +97,7 @@ SETTINGS: tuple[Setting, ...] = (
         "TRACKER_UPLOAD_MAX_MB",
         20,
         "Largest attachment accepted, in megabytes (each file).",
-        _parse_positive_int,
+        _whole_number(1, 1024),
     ),
     Setting(
         "TRACKER_TILES_URL",
@@ -120,34 +119,34 @@ SETTINGS: tuple[Setting, ...] = (
         "TRACKER_WORKERS",
         2,
         "Worker processes started by `tracker serve`.",
-        _parse_positive_int,
+        _whole_number(1, 64),
     ),
     Setting(
         "TRACKER_WORKER_MAX_REQUESTS",
         5000,
         "`tracker serve` replaces a worker after about this many requests (give or take 10 %), "
         "a guard against slow memory growth; 0 keeps every worker for the server's lifetime.",
-        _parse_whole_number,
+        _whole_number(0, 10_000_000),
     ),
     Setting(
         "TRACKER_OVERDUE_BUSINESS_DAYS",
         5,
         "A deferral request is overdue when no meeting was requested within this many business "
         "days of receipt (weekends and US federal holidays excluded).",
-        _parse_positive_int,
+        _whole_number(1, 365),
     ),
     Setting(
         "TRACKER_URGENT_DAYS",
         14,
         "A deferral request is urgent while open within this many days of the jurisdiction's "
         "scheduled activation.",
-        _parse_positive_int,
+        _whole_number(1, 365),
     ),
     Setting(
         "TRACKER_READINESS_DAYS",
         30,
         "The readiness report covers jurisdictions scheduled within this many days.",
-        _parse_positive_int,
+        _whole_number(1, 3650),
     ),
     Setting(
         "TRACKER_HTTPS",
@@ -159,7 +158,7 @@ SETTINGS: tuple[Setting, ...] = (
         "TRACKER_SESSION_LIFETIME_MINUTES",
         480,
         "How long a sign-in lasts without activity before the session expires.",
-        _parse_positive_int,
+        _whole_number(1, 10_080),
     ),
     Setting(
         "TRACKER_SMTP_URL",

@@ -1,4 +1,12 @@
-"""Reading calendar dates and moments from people and URLs, and the office's clock."""
+"""Calendar dates: the clock, the range of dates the domain admits, reading dates and moments
+from people and URLs, and the office's clock.
+
+Every date the tracker keeps or is asked about (a schedule, an activation, a letter, a briefing,
+an MOA, a release, any `as_of` or `known_at`) lies within DOMAIN_FIRST … DOMAIN_LAST. The range
+is defined here once: forms, the plan import, query parameters and CLI options refuse dates
+outside it with one message (out_of_range_message), the session refuses to flush one (see
+tracker.db), and CHECK constraints keep the database itself from holding one.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,13 @@ from zoneinfo import ZoneInfo
 
 from tracker.errors import DomainError
 
-# Every date the domain knows lies in this range (the rollout began in 2008; nothing the office
-# records is older than the program or further away than its plans).
-DOMAIN_START = dt.date(2000, 1, 1)
-DOMAIN_END = dt.date(2100, 12, 31)
+# Every date the domain knows lies in this range: the rollout began in 2008, and nothing the
+# office records is older than the program or further away than its plans. It also keeps date
+# arithmetic (a 90-day window, a projected finish, month-by-month series) far from the limits of
+# datetime.date.
+DOMAIN_FIRST = dt.date(2000, 1, 1)
+DOMAIN_LAST = dt.date(2100, 12, 31)
+DOMAIN_RANGE_TEXT = f"{DOMAIN_FIRST.isoformat()} to {DOMAIN_LAST.isoformat()}"
 
 
 def today() -> dt.date:
@@ -18,18 +29,39 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def in_domain_range(day: dt.date) -> bool:
+    """True when `day` lies within DOMAIN_FIRST … DOMAIN_LAST (both included)."""
+    return DOMAIN_FIRST <= day <= DOMAIN_LAST
+
+
+def out_of_range_message(day: dt.date, field: str) -> str:
+    """The one wording of the refusal, for forms, parameters, the import and the services."""
+    return (
+        f"{field} {day.isoformat()} is outside the dates the tracker keeps ({DOMAIN_RANGE_TEXT})."
+    )
+
+
+def check_in_range(day: dt.date, field: str) -> dt.date:
+    """`day` itself when it lies within the domain's range; a DomainError naming `field` if not."""
+    if not in_domain_range(day):
+        raise DomainError(out_of_range_message(day, field), field=field)
+    return day
+
+
 def parse_iso_date(
     value: str | None, field: str, *, default: dt.date | None = None
 ) -> dt.date | None:
-    """A YYYY-MM-DD parameter, or `default` when absent; anything else is a DomainError naming it."""
+    """A YYYY-MM-DD parameter within the domain's range, or `default` when absent; anything
+    else is a DomainError naming the parameter."""
     if value is None or value.strip() == "":
         return default
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError as exc:
         raise DomainError(
             f"{field} must be a date written YYYY-MM-DD, got {value!r}.", field=field
         ) from exc
+    return check_in_range(day, field)
 
 
 def office_zone() -> ZoneInfo:
@@ -82,12 +114,7 @@ def parse_known_at(value: str | None, field: str = "known_at") -> dt.datetime | 
             f"got {value!r}.",
             field=field,
         ) from exc
-    if not DOMAIN_START <= day <= DOMAIN_END:
-        raise DomainError(
-            f"{field} must be between {DOMAIN_START.isoformat()} and {DOMAIN_END.isoformat()}, "
-            f"got {value!r}.",
-            field=field,
-        )
+    check_in_range(day, field)
     if moment is None:
         return end_of_day(day)
     if moment.tzinfo is None:

@@ -7,6 +7,7 @@ from functools import cache
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     Integer,
     MetaData,
@@ -16,7 +17,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+
+from tracker.dates import DOMAIN_FIRST, DOMAIN_LAST, in_domain_range, out_of_range_message
+from tracker.errors import DomainError
 
 # Alembic needs deterministic constraint names to alter or drop them, on SQLite in batch mode too.
 NAMING_CONVENTION = {
@@ -91,6 +95,38 @@ def schema_head() -> str | None:
     return ScriptDirectory(str(runtime_folder("migrations"))).get_current_head()
 
 
+def date_in_range(column: str) -> CheckConstraint:
+    """A CHECK that the date column holds no date outside the domain's range (NULL passes).
+
+    Written with ISO literals, which PostgreSQL casts to dates and SQLite compares as the text
+    it stores dates as, so both engines refuse the same values.
+    """
+    return CheckConstraint(
+        f"{column} BETWEEN '{DOMAIN_FIRST.isoformat()}' AND '{DOMAIN_LAST.isoformat()}'",
+        name=f"{column}_in_range",
+    )
+
+
+@cache
+def _date_attributes(model: type) -> tuple[str, ...]:
+    return tuple(
+        attribute.key
+        for attribute in inspect(model).column_attrs
+        if isinstance(attribute.columns[0].type, Date)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_dates_out_of_range(session: Session, flush_context, instances) -> None:
+    """No date outside the domain's range reaches the database, whichever service wrote it: the
+    flush is refused with a DomainError naming the field (a 400, not the CHECK's server error)."""
+    for obj in (*session.new, *session.dirty):
+        for key in _date_attributes(type(obj)):
+            value = getattr(obj, key)
+            if isinstance(value, dt.date) and not in_domain_range(value):
+                raise DomainError(out_of_range_message(value, key), field=key)
+
+
 def _is_sqlite(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
 
@@ -116,6 +152,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "Timestamped",
     "Versioned",
+    "date_in_range",
     "digits_check",
     "func",
     "schema_head",

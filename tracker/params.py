@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField
 from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import StopValidation, ValidationError
@@ -22,6 +21,7 @@ from wtforms.widgets import HiddenInput
 
 from tracker.dates import parse_iso_date, parse_known_at, today
 from tracker.errors import DomainError
+from tracker.forms import Form
 from tracker.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -174,7 +174,7 @@ class NotAfter:
             raise ValidationError(f"{field.name} must be on or before {end.name}.")
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """A list's filters, read from the query string (a GET form: no CSRF token to carry).
 
     Invalid parameters fall back to their defaults, so a page can still show its list beside the

@@ -191,7 +191,7 @@ def test_the_form_lists_its_own_and_the_rules_problems_together(app, signed_in):
     client = signed_in("editor")
     response = client.post(
         "/deferrals/new",
-        data=form_data(sender_name="", received_on="2999-01-01", attachments=[]),
+        data=form_data(sender_name="", received_on="2099-01-01", attachments=[]),
         content_type="multipart/form-data",
     )
     assert response.status_code == 400

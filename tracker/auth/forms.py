@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from tracker.access import Role
 from tracker.auth.passwords import MIN_PASSWORD_LENGTH
+from tracker.forms import Form
 
 ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     next = HiddenField()
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(Form):
     email = EmailField(
         "E-mail address",
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
@@ -34,10 +34,10 @@ class CreateUserForm(FlaskForm):
     )
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(Form):
     role = SelectField("Role", choices=ROLE_CHOICES)
     version = IntegerField(validators=[DataRequired()])
 
 
-class AccountStateForm(FlaskForm):
+class AccountStateForm(Form):
     version = IntegerField(validators=[DataRequired()])

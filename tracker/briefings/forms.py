@@ -3,9 +3,7 @@ filters."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -18,11 +16,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from tracker.briefings.models import BriefingKind
 from tracker.briefings.services import briefings_query
 from tracker.enums import enum_choices
+from tracker.forms import DateField, Form
 from tracker.params import ChoiceParam, DateParam, Needed, NotAfter, PagedFilterForm
 from tracker.registry.forms import StateParam
 
 
-class BriefingForm(FlaskForm):
+class BriefingForm(Form):
     held_on = DateField("Date held", validators=[Needed()])
     kind = SelectField(
         "Kind",

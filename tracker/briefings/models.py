@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.corrections.models import version_model
 from tracker.corrections.versions import keep_versions
-from tracker.db import Base, Timestamped, Versioned, utcnow
+from tracker.db import Base, Timestamped, Versioned, date_in_range, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
 
@@ -56,7 +56,10 @@ class Briefing(Versioned, Timestamped, Base):
     """A meeting or notice held on a date, covering jurisdictions and/or whole states."""
 
     __tablename__ = "briefing"
-    __table_args__ = (Index("ix_briefing_held_on_kind", "held_on", "kind"),)
+    __table_args__ = (
+        Index("ix_briefing_held_on_kind", "held_on", "kind"),
+        date_in_range("held_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     held_on: Mapped[dt.date] = mapped_column(Date, nullable=False)

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tracker.dates import DOMAIN_LAST
 from tracker.formatting import count, long_date
 from tracker.status.rule import JurisdictionStatus, Status
 
@@ -32,13 +33,21 @@ class Projection:
 
     pace_per_month: float  # activations per 30 days over the last PACE_WINDOW_DAYS
     remaining: int
-    finish_on: dt.date | None  # None when nothing activated in the window (no pace to project)
+    # None when nothing activated in the window (no pace to project), or when the pace would
+    # finish after the last date the tracker keeps.
+    finish_on: dt.date | None
 
     @property
     def sentence(self) -> str:
         """Where the rollout is heading, in words."""
         if self.remaining == 0:
             return "Every county equivalent has activated."
+        if self.finish_on is None and self.pace_per_month:
+            return (
+                f"At the pace of the last {PACE_WINDOW_DAYS} days ({self.pace_per_month:.1f} "
+                f"activations a month), the remaining {count(self.remaining)} would not all be "
+                f"active before {long_date(DOMAIN_LAST)}, the last date the tracker keeps."
+            )
         if self.finish_on is None:
             return (
                 f"No jurisdiction activated in the last {PACE_WINDOW_DAYS} days, so there is no "
@@ -102,9 +111,10 @@ def project_completion(rows: Sequence[JurisdictionStatus], as_of: dt.date) -> Pr
         return Projection(per_day * 30, 0, as_of)
     if per_day == 0:
         return Projection(0.0, remaining, None)
-    return Projection(
-        per_day * 30, remaining, as_of + dt.timedelta(days=math.ceil(remaining / per_day))
-    )
+    days_left = math.ceil(remaining / per_day)
+    if days_left > (DOMAIN_LAST - as_of).days:
+        return Projection(per_day * 30, remaining, None)
+    return Projection(per_day * 30, remaining, as_of + dt.timedelta(days=days_left))
 
 
 def due_within(rows: Sequence[JurisdictionStatus], as_of: dt.date, days: int) -> int:

@@ -3,9 +3,7 @@ messages, a missing value included, live in tracker.deferrals.letters and .workf
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     MultipleFileField,
     SelectField,
@@ -20,6 +18,7 @@ from tracker.deferrals.attachments import ACCEPTED_DESCRIPTION
 from tracker.deferrals.models import AddressedTo, Channel, RequestKind, Resolution
 from tracker.enums import enum_choices
 from tracker.errors import DomainError
+from tracker.forms import DateField, Form
 from tracker.params import Needed
 
 ACCEPT = (
@@ -27,7 +26,7 @@ ACCEPT = (
 )
 
 
-class _LetterForm(FlaskForm):
+class _LetterForm(Form):
     """What is logged of a letter (the logging and the edit forms share it)."""
 
     jurisdiction = StringField(
@@ -106,14 +105,14 @@ class EditDeferralForm(_LetterForm):
     version = HiddenField()
 
 
-class UndoForm(FlaskForm):
+class UndoForm(Form):
     """Undoing the latest workflow step: the reason and the version shown."""
 
     reason = TextAreaField("Reason for undoing the step", validators=[Needed(), Length(max=2000)])
     version = HiddenField()
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """A workflow step: its date and the version of the request the page showed."""
 
     on = DateField("Date", validators=[Needed()], default=today)
@@ -139,14 +138,14 @@ class ResolveForm(StepForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(
         "Note",
         validators=[Needed()],
     )
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     attachments = MultipleFileField(
         "Add attachments",
         description=f"{ACCEPTED_DESCRIPTION}.",

@@ -12,7 +12,7 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Stri
 
 from tracker.corrections.models import version_model
 from tracker.corrections.versions import keep_versions, newest_versions
-from tracker.db import Base, Timestamped, Versioned, utcnow
+from tracker.db import Base, Timestamped, Versioned, date_in_range, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
 
@@ -103,6 +103,18 @@ class DeferralRequest(Versioned, Timestamped, Base):
         CheckConstraint(
             "(status IN ('resolved', 'withdrawn')) = (resolution IS NOT NULL AND resolved_on IS NOT NULL)",
             name="closed_has_resolution",
+        ),
+        *(
+            date_in_range(column)
+            for column in (
+                "letter_date",
+                "received_on",
+                "requested_date",
+                "meeting_requested_on",
+                "meeting_held_on",
+                "resolved_on",
+                "adjusted_to",
+            )
         ),
         Index("ix_deferral_request_status_received", "status", "received_on"),
         Index("ix_deferral_request_jurisdiction_received", "jurisdiction_fips", "received_on"),

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.dates import today
 from tracker.exports.sources import DATE_WORDS, SORTS
+from tracker.forms import DateField, Form
 from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm, known_at_param
 from tracker.registry.forms import StateParam
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(Form):
     as_of = DateField(
         "List as of",
         validators=[DataRequired(message="Give the date the list is as of (YYYY-MM-DD).")],

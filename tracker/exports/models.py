@@ -8,14 +8,17 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.types import JSON, Date, DateTime, Integer, LargeBinary, String, Text
 
-from tracker.db import Base, utcnow
+from tracker.db import Base, date_in_range, utcnow
 
 
 class Release(Base):
     """ "Release N" of the activated list as of a date. Immutable once published."""
 
     __tablename__ = "release"
-    __table_args__ = (CheckConstraint("number > 0", name="number_positive"),)
+    __table_args__ = (
+        CheckConstraint("number > 0", name="number_positive"),
+        date_in_range("as_of"),
+    )
 
     number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     as_of: Mapped[dt.date] = mapped_column(Date, nullable=False)
@@ -59,7 +62,10 @@ class ExportRecord(Base):
     """Provenance: one row per export or download served, from the web, the API or the CLI."""
 
     __tablename__ = "export_record"
-    __table_args__ = (Index("ix_export_record_occurred_at", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_export_record_occurred_at", "occurred_at"),
+        date_in_range("as_of"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(

@@ -7,12 +7,12 @@ left open while someone else changed the plan is refused instead of overwriting 
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import today
+from tracker.forms import DateField, Form
 from tracker.jurisdictions.services import (
     SORT_LABELS,
     JurisdictionQuery,
@@ -39,7 +39,7 @@ def _source_field() -> StringField:
     return StringField("Source", validators=[Optional(), Length(max=300)], description=SOURCE_HELP)
 
 
-class _PlanForm(FlaskForm):
+class _PlanForm(Form):
     source: StringField
 
     def source_or_default(self) -> str:
@@ -88,7 +88,7 @@ class ActivationForm(_PlanForm):
     version = IntegerField(validators=[InputRequired()], widget=HiddenInput())
 
 
-class _CorrectionForm(FlaskForm):
+class _CorrectionForm(Form):
     """A correction: its reason (required) and the jurisdiction's version the page showed."""
 
     reason = TextAreaField(

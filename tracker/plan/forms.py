@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
+
+from tracker.forms import Form
 
 # A full national plan is about 150 KB as CSV; the limit leaves room for notes and formatting
 # while keeping the signed copy carried to the confirmation page small.
@@ -13,7 +14,7 @@ IMPORT_MAX_MB = 5
 IMPORT_MAX_BYTES = IMPORT_MAX_MB * 1024 * 1024
 
 
-class PlanUploadForm(FlaskForm):
+class PlanUploadForm(Form):
     file = FileField(
         "Plan file",
         validators=[
@@ -27,6 +28,6 @@ class PlanUploadForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     fingerprint = HiddenField(validators=[DataRequired()])

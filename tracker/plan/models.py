@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import Boolean, Date, DateTime, Integer, String, Text
 
 from tracker.corrections.models import Supersedable
-from tracker.db import Base, utcnow
+from tracker.db import Base, date_in_range, utcnow
 from tracker.enums import enum_column_type
 
 
@@ -50,6 +50,8 @@ class PlanChange(Recorded, Base):
             "OR (kind = 'removed' AND scheduled_on IS NULL)",
             name="date_matches_kind",
         ),
+        date_in_range("scheduled_on"),
+        date_in_range("decided_on"),
         Index("ix_plan_change_jurisdiction_decided", "jurisdiction_fips", "decided_on", "id"),
         Index("ix_plan_change_decided_on", "decided_on"),
         Index("ix_plan_change_scheduled_on", "scheduled_on"),
@@ -89,6 +91,7 @@ class Activation(Recorded, Base):
             sqlite_where=text("superseded_at IS NULL"),
             postgresql_where=text("superseded_at IS NULL"),
         ),
+        date_in_range("activated_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

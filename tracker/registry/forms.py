@@ -3,11 +3,11 @@ list offers."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.forms import DateField, Form
 from tracker.params import ChoiceParam
 from tracker.registry.lookup import find_state, state_options
 
@@ -34,7 +34,7 @@ def _state_choices() -> list[SelectChoice]:
     return [SelectChoice(postal, name) for postal, name, _territory in state_options()]
 
 
-class StateForm(FlaskForm):
+class StateForm(Form):
     sib_name = StringField(
         "State identification bureau (SIB)",
         validators=[Optional()],  # its length rule is update_state's

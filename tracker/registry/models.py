@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.corrections.models import version_model
 from tracker.corrections.versions import keep_versions
-from tracker.db import Base, Timestamped, Versioned, digits_check
+from tracker.db import Base, Timestamped, Versioned, date_in_range, digits_check
 from tracker.enums import enum_column_type
 
 
@@ -46,6 +46,8 @@ class State(Versioned, Timestamped, Base):
             "AND moa_terminated_on >= moa_signed_on)",
             name="moa_date_order",
         ),
+        date_in_range("moa_signed_on"),
+        date_in_range("moa_terminated_on"),
     )
 
     fips: Mapped[str] = mapped_column(String(2), primary_key=True)

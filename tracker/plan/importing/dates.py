@@ -2,9 +2,10 @@
 
 Accepted: ISO (2009-02-24, also with a time part), US month/day/year (2/24/09, 2/24/2009,
 2-24-2009), month names ("February 24, 2009", "Feb. 24, 2009", "24 February 2009"), Excel date
-cells (openpyxl gives datetime) and Excel serial numbers (1900 date system) between 1980 and
-2099. Two-digit years follow POSIX: 69-99 are 1969-1999, 00-68 are 2000-2068. Day-first dates
-(24/02/2009) are not guessed at: they are errors.
+cells (openpyxl gives datetime) and Excel serial numbers (1900 date system) for dates within the
+domain's range. Two-digit years follow POSIX: 69-99 are 1969-1999, 00-68 are 2000-2068. Day-first
+dates (24/02/2009) are not guessed at: they are errors. So is any date outside the domain's
+range (tracker.dates: 2000-01-01 to 2100-12-31).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import calendar
 import datetime as dt
 import re
 
+from tracker.dates import DOMAIN_FIRST, DOMAIN_LAST, DOMAIN_RANGE_TEXT, in_domain_range
 from tracker.errors import DomainError
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Serial numbers outside this range are more likely counts or codes than dates.
-EXCEL_SERIAL_MIN = (dt.date(1980, 1, 1) - EXCEL_EPOCH).days
-EXCEL_SERIAL_MAX = (dt.date(2099, 12, 31) - EXCEL_EPOCH).days
+# Serial numbers outside the domain's range are more likely counts or codes than dates.
+EXCEL_SERIAL_MIN = (DOMAIN_FIRST - EXCEL_EPOCH).days
+EXCEL_SERIAL_MAX = (DOMAIN_LAST - EXCEL_EPOCH).days
 
 _MONTHS = {
     name.casefold(): number
@@ -69,14 +71,26 @@ def from_excel_serial(serial: float, field: str) -> dt.date:
     if not EXCEL_SERIAL_MIN <= serial <= EXCEL_SERIAL_MAX:
         raise DateError(
             f"{serial!r} is not a date (as an Excel serial number it would fall outside "
-            f"1980-2099). {FORMS_HINT}",
+            f"{DOMAIN_RANGE_TEXT}). {FORMS_HINT}",
             field=field,
         )
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
 def parse_date(value: object, field: str) -> dt.date | None:
-    """The date in a cell, None for a blank cell; a DateError naming `field` otherwise."""
+    """The date in a cell, None for a blank cell; a DateError naming `field` otherwise (also for
+    a real date outside the domain's range)."""
+    day = _read_date(value, field)
+    if day is not None and not in_domain_range(day):
+        raise DateError(
+            f"{value!r} is {day.isoformat()}, outside the dates the tracker keeps "
+            f"({DOMAIN_RANGE_TEXT}).",
+            field=field,
+        )
+    return day
+
+
+def _read_date(value: object, field: str) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
