@@ -12,7 +12,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     No database writes, migrations or network calls happen here.
     """
-    from tracker import models  # noqa: F401  (complete the metadata)
+    from tracker import models, urls  # noqa: F401  (models: complete the metadata)
     from tracker.config import build_flask_config
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
@@ -37,6 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.session_protection = "basic"
     limiter.init_app(app)
 
+    urls.init_app(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)

@@ -14,6 +14,9 @@ from tracker.extensions import db
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
+# Far past any real list, and small enough that the offset (page - 1) * per_page stays within
+# what both databases accept as an OFFSET.
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)

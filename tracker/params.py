@@ -22,7 +22,7 @@ from wtforms.widgets import HiddenInput
 from tracker.dates import parse_iso_date, parse_known_at, today
 from tracker.errors import DomainError
 from tracker.forms import Form
-from tracker.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from tracker.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
@@ -244,7 +244,7 @@ class FilterForm(Form):
 class PagedFilterForm(FilterForm):
     """Filters of a list shown a page at a time: ?page= (from 1) and ?per_page=."""
 
-    page = CountParam(default=1)
+    page = CountParam(default=1, maximum=MAX_PAGE)
     per_page = CountParam(default=DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
 
 

@@ -52,7 +52,11 @@ def param(name: str, description: str, schema: dict | None = None) -> dict:
 
 
 PAGING = [
-    param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    param(
+        "page",
+        "Page number, from 1 (at most 1,000,000).",
+        {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+    ),
     param(
         "per_page",
         "Items per page (default 50, at most 500).",

@@ -135,7 +135,11 @@ def show_jurisdiction(fips: str):
 
 # --- OpenAPI ---------------------------------------------------------------------------------
 
-_AS_OF = param("as_of", "The date the answer is for (YYYY-MM-DD); default today.", DATE)
+_AS_OF = param(
+    "as_of",
+    "The date the answer is for (YYYY-MM-DD, 2000-01-01 to 2100-12-31); default today.",
+    DATE,
+)
 _STATUS_VALUES = [status.value for status in STAFF_STATUSES]
 _STATUS_ITEM = {
     "type": "object",

@@ -23,8 +23,8 @@ COMPONENTS: dict = {
             "name": "as_of",
             "in": "query",
             "required": False,
-            "description": "The date the answer is for (YYYY-MM-DD); default today. Only facts "
-            "dated on or before it count.",
+            "description": "The date the answer is for (YYYY-MM-DD, 2000-01-01 to 2100-12-31); "
+            "default today. Only facts dated on or before it count.",
             "schema": {"type": "string", "format": "date"},
         },
         "known_at": {
@@ -51,7 +51,7 @@ COMPONENTS: dict = {
             "in": "query",
             "required": False,
             "description": "Page number, from 1.",
-            "schema": {"type": "integer", "minimum": 1, "default": 1},
+            "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1},
         },
         "per_page": {
             "name": "per_page",
@@ -166,7 +166,9 @@ def build_document() -> dict:
             "activations and more. Anonymous callers get the public view; signed-in staff "
             "(session cookie) also see internal statuses. Every list is paged with the same "
             "envelope (items, page, per_page, total, pages) and every error has the same shape "
-            '({"error": {"status", "code", "message", "parameter"}}).',
+            '({"error": {"status", "code", "message", "parameter"}}). Every date parameter '
+            "must lie within 2000-01-01 to 2100-12-31, the dates the tracker keeps; every page "
+            "number within 1 to 1,000,000.",
         },
         "servers": [{"url": "/"}],
         "paths": dict(sorted(paths.items())),
