@@ -166,7 +166,7 @@ def test_pagination(signed_in):
         ("status=bogus", "status must be one of"),
         ("state=ZZ", "state must be a state postal code"),
         ("sort=color", "sort must be one of"),
-        ("page=0", "page must be 1 or more"),
+        ("page=0", "page must be between 1 and 1,000,000"),
         (
             "scheduled_from=2011-05-01&scheduled_to=2011-04-01",
             "scheduled_from must be on or before",

@@ -28,6 +28,8 @@ class _FormParser(HTMLParser):
         self.page_url = page_url
         self.forms: list[PageForm] = []
         self._form: PageForm | None = None
+        self._by_id: dict[str, PageForm] = {}
+        self._outside: list[tuple[str, str, dict[str, str]]] = []  # inputs with form="id"
         self._select: str | None = None
         self._textarea: str | None = None
 
@@ -40,8 +42,16 @@ class _FormParser(HTMLParser):
                 enctype=attributes.get("enctype") or "application/x-www-form-urlencoded",
             )
             self.forms.append(self._form)
+            if attributes.get("id"):
+                self._by_id[attributes["id"]] = self._form
             return
-        form, name = self._form, attributes.get("name")
+        if tag == "input" and attributes.get("form"):
+            self._outside.append((attributes["form"], tag, attributes))
+            return
+        self._field(self._form, tag, attributes)
+
+    def _field(self, form: PageForm | None, tag: str, attributes: dict[str, str]) -> None:
+        name = attributes.get("name")
         if form is None or not name:
             if tag == "option" and self._form is not None and self._select:
                 self._option(attributes)
@@ -82,11 +92,21 @@ class _FormParser(HTMLParser):
         if self._form is not None and self._textarea:
             self._form.fields[self._textarea] += data
 
+    def close(self) -> None:
+        super().close()
+        for form_id, tag, attributes in self._outside:
+            if form_id in self._by_id:
+                self._field(self._by_id[form_id], tag, attributes)
+
 
 def forms_on(html: str, page_url: str) -> list[PageForm]:
-    """Every form on the page, with the values a browser would send if nothing were changed."""
+    """Every form on the page, with the values a browser would send if nothing were changed
+    (inputs placed outside a form with form="its id" included; a select sends its selected
+    option, else its first option with a value; a group of checkboxes sends its checked box, else
+    its first one, so a list's first row counts as ticked)."""
     parser = _FormParser(page_url)
     parser.feed(html)
+    parser.close()
     return parser.forms
 
 

@@ -41,3 +41,4 @@ class ChangeRoleForm(Form):
 
 class AccountStateForm(Form):
     version = IntegerField(validators=[DataRequired()])
+    active = HiddenField()  # "1" reactivates, anything else deactivates

@@ -142,7 +142,7 @@ def set_active(user_id: int):
     form = AccountStateForm()
     if not form.validate_on_submit():
         abort(400)
-    make_active = request.form.get("active") == "1"
+    make_active = form.active.data == "1"
     try:
         user = services.set_active(user_id, make_active, expected_version=form.version.data)
     except DomainError as exc:

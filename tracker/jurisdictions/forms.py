@@ -7,7 +7,7 @@ left open while someone else changed the plan is refused instead of overwriting 
 
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -135,6 +135,9 @@ class CorrectPlanChangeForm(_CorrectionForm):
 
 class BulkRescheduleForm(_ScheduleForm):
     """Reschedule the jurisdictions ticked in the list (values "FIPS:VERSION", name=selected)."""
+
+    # The ticked rows' checkboxes, each "FIPS:VERSION" (checked by services.parse_selection).
+    selected = SelectMultipleField(validate_choice=False)
 
 
 class JurisdictionFilterForm(PagedFilterForm):

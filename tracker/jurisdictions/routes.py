@@ -59,7 +59,8 @@ def _render_list(bulk_form: BulkRescheduleForm | None, *, status: int = 200, ale
                 )
             ).all()
         )
-    selected = {value.partition(":")[0] for value in request.form.getlist("selected")}
+    ticked = (bulk_form.selected.data if bulk_form is not None else None) or []
+    selected = {value.partition(":")[0] for value in ticked}
     return render_template(
         "jurisdictions/list.html",
         filters=filters,
@@ -88,7 +89,7 @@ def bulk_reschedule():
     if not form.validate_on_submit():
         return _render_list(form, status=400)
     try:
-        selection = services.parse_selection(request.form.getlist("selected"))
+        selection = services.parse_selection(form.selected.data or [])
         changes = services.bulk_reschedule(
             selection,
             form.scheduled_on.data,
