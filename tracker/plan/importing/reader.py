@@ -16,7 +16,9 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 
 from tracker.errors import DomainError
@@ -199,6 +201,25 @@ def _csv_rows(filename: str, data: bytes):
 
 # --- XLSX ----------------------------------------------------------------------------------
 
+# A workbook is a zip of XML: a few kilobytes can unpack to gigabytes, and one cell far down the
+# sheet or one merged range can describe millions of cells. Sizes and element counts are checked
+# before openpyxl reads anything, row numbers and merged areas as the sheet streams past and
+# before anything is expanded, so a hostile file is refused within bounded work and memory.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024  # all parts of the workbook, as its zip directory declares
+MAX_SHEET_ROWS = MAX_ROWS + HEADER_SEARCH_ROWS  # the last row number that may hold a value
+MAX_CELLS = 1_000_000  # cell elements in a sheet, values or not (ten columns of MAX_ROWS)
+MAX_SHARED_STRINGS = 200_000
+MAX_MERGED_RANGES = 10_000
+MAX_MERGED_CELLS = 1_000_000  # cells filled from merged ranges, once clipped to the data
+READ_SECONDS = 30
+# Element starts counted in each part before openpyxl reads it (any namespace prefix).
+_ELEMENT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|si|mergeCell)[\s/>]")
+_COUNTED = {
+    b"c": (MAX_CELLS, "cells in a sheet"),
+    b"si": (MAX_SHARED_STRINGS, "shared strings"),
+    b"mergeCell": (MAX_MERGED_RANGES, "merged ranges in a sheet"),
+}
+
 
 class _Cells(list):
     """A row's values, plus the indexes of formula cells that have no saved value."""
@@ -206,12 +227,69 @@ class _Cells(list):
     uncalculated: set[int]
 
 
+def _check_package(filename: str, data: bytes) -> None:
+    """Refuse a workbook that would unpack to more than MAX_UNPACKED_BYTES, or whose parts hold
+    more cells, shared strings or merged ranges than the limits, before openpyxl reads any of it.
+
+    The sizes come from the zip's directory; Python's zip reader never unpacks more than a part
+    declares (and checks its CRC), so the declared total bounds the scan and every later read.
+    The scan counts element starts in the unpacked XML a megabyte at a time.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+            unpacked = sum(info.file_size for info in parts)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ImportFileError(
+                    f"{filename} unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than a plan "
+                    f"workbook may ({MAX_UNPACKED_BYTES // 1024 // 1024} MB). Save it as CSV, "
+                    "or remove what is not the plan, and try again."
+                )
+            for info in parts:
+                if info.filename.endswith(".xml"):
+                    _check_part(filename, package, info)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise ImportFileError(f"{filename} is not a readable XLSX workbook ({exc}).") from exc
+
+
+def _check_part(filename: str, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    counts: Counter[bytes] = Counter()
+    tail = b""
+    with package.open(info) as part:
+        while chunk := part.read(1024 * 1024):
+            buffer = tail + chunk
+            # Elements wholly inside the carried-over tail were counted with the previous chunk.
+            counts.update(_ELEMENT_START.findall(buffer))
+            counts.subtract(_ELEMENT_START.findall(tail))
+            tail = buffer[-64:]
+            for name, (limit, what) in _COUNTED.items():
+                if counts[name] > limit:
+                    raise ImportFileError(
+                        f"{filename} was refused: it has more than {limit:,} {what}."
+                    )
+
+
 def _xlsx_rows(filename: str, data: bytes):
     # openpyxl's read-only worksheet hides merged ranges and formulas without saved values, so
-    # the sheet is walked with openpyxl's own parser, which collects both (openpyxl 3.1).
+    # the sheet is walked with openpyxl's own cell parser, in a loop of ours that keeps only rows
+    # and merged ranges and checks each against the limits as it streams past (openpyxl 3.1).
     import openpyxl
     from openpyxl.utils.cell import range_boundaries
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import (
+        DATA_TAG,
+        FORMULA_TAG,
+        MERGE_TAG,
+        ROW_TAG,
+        WorkSheetParser,
+    )
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    merge_cell_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    deadline = time.monotonic() + READ_SECONDS
+
+    def refuse(reason: str) -> ImportFileError:
+        return ImportFileError(f"{filename} was refused: {reason}")
 
     class _Parser(WorkSheetParser):
         def parse_cell(self, element):
@@ -220,6 +298,27 @@ def _xlsx_rows(filename: str, data: bytes):
                 self.uncalculated.add((cell["row"], cell["column"]))
             return cell
 
+        def parse(self):
+            """(row number, cells) for each row; merged ranges collected in self.merged."""
+            container = None
+            for event, element in iterparse(self.source, events=("start", "end")):
+                if event == "start":
+                    if element.tag in (DATA_TAG, MERGE_TAG):
+                        container = element
+                    continue
+                if element.tag == ROW_TAG:
+                    number = int(element.get("r") or self.row_counter + 1)
+                    if number < 1:
+                        raise refuse(f"it names a row {number}.")
+                    self.row_counter, self.col_counter = number, 0
+                    cells = [self.parse_cell(cell) for cell in element]
+                    container.clear()  # rows already read hold no memory
+                    yield number, cells
+                elif element.tag == merge_cell_tag:
+                    self.merged.append(element.get("ref") or "")
+                    container.clear()
+
+    _check_package(filename, data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -238,26 +337,24 @@ def _xlsx_rows(filename: str, data: bytes):
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
             )
-            parser.uncalculated = set()
+            parser.uncalculated, parser.merged = set(), []
             for number, cells in parser.parse():
+                if number % 1000 == 0 and time.monotonic() > deadline:
+                    raise refuse(f"reading it took more than {READ_SECONDS} seconds.")
+                values = _row_values(cells)
+                if values is None:
+                    continue  # nothing in the columns read: a blank or only-formatted row
+                if number > MAX_SHEET_ROWS:
+                    raise refuse(
+                        f"row {number:,} holds a value, and a plan file may use rows 1 to "
+                        f"{MAX_SHEET_ROWS:,} only. Split it into smaller files."
+                    )
                 if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                     raise ImportFileError(
                         f"{filename} has more than {MAX_ROWS:,} rows; split it into smaller files."
                     )
-                values: list[object] = [None] * min(
-                    MAX_COLUMNS, max((c["column"] for c in cells), default=0)
-                )
-                for cell in cells:
-                    if cell["column"] <= MAX_COLUMNS:
-                        values[cell["column"] - 1] = _cell_value(cell["value"])
                 rows[number] = values
-        merged = parser.merged_cells.mergeCell if parser.merged_cells else []
-        for merge in merged:
-            min_col, min_row, max_col, max_row = range_boundaries(merge.ref)
-            top_left = _at(rows, min_row, min_col)
-            for row in range(min_row, min(max_row, max(rows, default=0)) + 1):
-                for column in range(min_col, min(max_col, MAX_COLUMNS) + 1):
-                    _put(rows, row, column, top_left)
+        _fill_merged_ranges(rows, [range_boundaries(ref) for ref in parser.merged], refuse)
     except ImportFileError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for damaged files
@@ -271,6 +368,37 @@ def _xlsx_rows(filename: str, data: bytes):
         cells = _Cells(rows[number])
         cells.uncalculated = uncalculated.get(number, set())
         yield number, cells
+
+
+def _row_values(cells: list[dict]) -> list[object] | None:
+    """The row's values in the columns read (MAX_COLUMNS), or None when none holds a value."""
+    kept = [cell for cell in cells if cell["column"] <= MAX_COLUMNS and cell["value"] is not None]
+    if not kept:
+        return None
+    values: list[object] = [None] * max(cell["column"] for cell in kept)
+    for cell in kept:
+        values[cell["column"] - 1] = _cell_value(cell["value"])
+    return values
+
+
+def _fill_merged_ranges(rows: dict[int, list[object]], ranges: list[tuple], refuse) -> None:
+    """Give each merged range's top-left value to every cell it covers, within the rows that
+    hold values and the columns read. The ranges are clipped and their total area checked
+    against MAX_MERGED_CELLS before a single cell is filled."""
+    last_row = max(rows, default=0)
+    clipped = []
+    for min_col, min_row, max_col, max_row in ranges:
+        bottom, right = min(max_row, last_row), min(max_col, MAX_COLUMNS)
+        if min_row <= bottom and min_col <= right:
+            clipped.append((min_col, min_row, right, bottom))
+    area = sum((right - left + 1) * (bottom - top + 1) for left, top, right, bottom in clipped)
+    if area > MAX_MERGED_CELLS:
+        raise refuse(f"its merged ranges cover more than {MAX_MERGED_CELLS:,} cells of data.")
+    for left, top, right, bottom in clipped:
+        top_left = _at(rows, top, left)
+        for row in range(top, bottom + 1):
+            for column in range(left, right + 1):
+                _put(rows, row, column, top_left)
 
 
 def _cell_value(value: object) -> object:
