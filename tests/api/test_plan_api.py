@@ -145,14 +145,15 @@ def test_public_detail_hides_removals_and_internal_fields(plan_data, client):
     body = client.get(f"/api/v1/jurisdictions/{THIRD_COUNTY}").get_json()
     assert body["status"] == "not_scheduled"
     assert body["scheduled_on"] is None
-    assert [entry["kind"] for entry in body["plan_history"]] == ["scheduled"]
-    (entry,) = body["plan_history"]
+    # Removed from the plan: the public history is empty, so no old date betrays the removal.
+    assert body["plan_history"] == []
+    before_removal = client.get(f"/api/v1/jurisdictions/{THIRD_COUNTY}?as_of=2011-02-01")
+    (entry,) = before_removal.get_json()["plan_history"]
     assert entry == {
         "kind": "scheduled",
         "scheduled_on": "2011-08-01",
         "decided_on": "2011-02-01",
-        "reason": "First wave",
-        "source": "test",
+        "reason_category": "scheduled",
         "is_demo": False,
     }
 

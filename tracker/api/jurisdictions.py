@@ -1,9 +1,10 @@
 """/api/v1/summary, /api/v1/jurisdictions and /api/v1/jurisdictions/<fips>.
 
 Anonymous callers get the public view: statuses activated, planned and not_scheduled only (a
-pending deferral reads as planned, a removal as not scheduled), and a plan history without
-removals, deferral links or who recorded a change. Signed-in staff get all five statuses and the
-whole history. Every answer is for one date, `as_of` (default today), and only facts dated on or
+pending deferral reads as planned, a removal as not scheduled), and the public view of the plan
+history (tracker.plan.public: dates in force and reason categories, no text typed by staff, no
+letter references, no removal trail). Signed-in staff get all five statuses and the whole
+history. Every answer is for one date, `as_of` (default today), and only facts dated on or
 before it count, so the same question always gets the same answer.
 """
 
@@ -33,7 +34,7 @@ from tracker.jurisdictions.timeline import plan_history
 from tracker.overview.figures import headline_figures
 from tracker.pagination import page_of
 from tracker.params import AsKnownForm
-from tracker.plan.models import PlanChangeKind
+from tracker.plan.public import ReasonCategory, public_plan_history, reason_categories
 from tracker.status.rule import (
     PUBLIC_STATUSES,
     STAFF_STATUSES,
@@ -105,32 +106,48 @@ def list_jurisdictions():
 
 @bp.get("/jurisdictions/<fips>")
 def show_jurisdiction(fips: str):
-    """One jurisdiction's status on `as_of` and the plan history known on that date."""
+    """One jurisdiction's status on `as_of` and the plan history known on that date: for the
+    public, its public view (tracker.plan.public); for staff, every change in full."""
     params = AsKnownForm().checked()
     as_of, known_at = params.as_of.data, params.known_at.data
     staff = is_staff()
     row = services.status_of(fips, as_of, known_at, public=not staff)
-    history = []
-    for change in plan_history(row.fips, as_of=as_of, known_at=known_at):
-        if not staff and change.kind is PlanChangeKind.REMOVED:
-            continue
-        entry = {
-            "kind": change.kind.value,
-            "scheduled_on": iso(change.scheduled_on),
-            "decided_on": change.decided_on.isoformat(),
-            "reason": change.reason,
-            "source": change.source,
-            "is_demo": change.is_demo,
-        }
-        if staff:
-            entry["deferral_request_id"] = change.deferral_request_id
-            entry["recorded_by"] = change.recorded_by.email if change.recorded_by else None
-        history.append(entry)
+    changes = plan_history(row.fips, as_of=as_of, known_at=known_at)
     body = _status_item(row)
     body["as_of"] = as_of.isoformat()
     body["known_at"] = moment(known_at)
-    body["plan_history"] = history
+    body["plan_history"] = _staff_history(changes) if staff else _public_history(changes)
     return jsonify(body)
+
+
+def _public_history(changes) -> list[dict]:
+    return [
+        {
+            "kind": "scheduled",
+            "scheduled_on": iso(entry.scheduled_on),
+            "decided_on": entry.decided_on.isoformat(),
+            "reason_category": entry.reason_category.value,
+            "is_demo": entry.is_demo,
+        }
+        for entry in public_plan_history(changes)
+    ]
+
+
+def _staff_history(changes) -> list[dict]:
+    return [
+        {
+            "kind": change.kind.value,
+            "scheduled_on": iso(change.scheduled_on),
+            "decided_on": change.decided_on.isoformat(),
+            "reason_category": category.value,
+            "is_demo": change.is_demo,
+            "reason": change.reason,
+            "source": change.source,
+            "deferral_request_id": change.deferral_request_id,
+            "recorded_by": change.recorded_by.email if change.recorded_by else None,
+        }
+        for change, category in zip(changes, reason_categories(changes), strict=True)
+    ]
 
 
 # --- OpenAPI ---------------------------------------------------------------------------------
@@ -274,8 +291,9 @@ OPENAPI_PATHS: dict = {
             "responses": {
                 "200": {
                     "description": "Status, dates and the plan changes decided on or before "
-                    "as_of. Anonymous callers do not see removals, deferral links or who "
-                    "recorded a change.",
+                    "as_of. Anonymous callers get the public view: the scheduled dates in force "
+                    "since the last removal, each with its reason category; never a removal, "
+                    "the reason or source staff wrote, a deferral link or who recorded it.",
                     "content": {
                         "application/json": {
                             "schema": {
@@ -303,9 +321,25 @@ OPENAPI_PATHS: dict = {
                                                             "type": "string",
                                                             "format": "date",
                                                         },
-                                                        "reason": {"type": "string"},
-                                                        "source": {"type": "string"},
+                                                        "reason_category": {
+                                                            "type": "string",
+                                                            "enum": [
+                                                                c.value for c in ReasonCategory
+                                                            ],
+                                                            "description": "scheduled: a "
+                                                            "first date; rescheduled: a new "
+                                                            "date replacing the one in force; "
+                                                            "removed (staff only).",
+                                                        },
                                                         "is_demo": {"type": "boolean"},
+                                                        "reason": {
+                                                            "type": "string",
+                                                            "description": "Staff only",
+                                                        },
+                                                        "source": {
+                                                            "type": "string",
+                                                            "description": "Staff only",
+                                                        },
                                                         "deferral_request_id": {
                                                             "type": ["integer", "null"],
                                                             "description": "Staff only",

@@ -22,7 +22,8 @@ class ReleaseForm(Form):
     notes = TextAreaField(
         "Release notes",
         validators=[Optional(), Length(max=2000)],
-        description="Optional; shown publicly with the release.",
+        description="Optional; for staff: shown to signed-in staff with the release, never to "
+        "the public (public pages carry no text typed by staff).",
     )
 
 

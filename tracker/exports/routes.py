@@ -158,6 +158,8 @@ def show_release(number: int):
         release=release,
         title=list_title("activated", release.as_of),
         show_log=user_has(Role.ADMIN),
+        # Notes and the publisher's name are typed by staff: public pages never show them.
+        show_internal=user_has(Role.VIEWER),
     )
 
 
