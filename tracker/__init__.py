@@ -12,10 +12,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     No database writes, migrations or network calls happen here.
     """
-    from tracker import models, urls  # noqa: F401  (models: complete the metadata)
+    from tracker import models, proxies, urls  # noqa: F401  (models: complete the metadata)
+    from tracker.auth import sessions, throttle
     from tracker.config import build_flask_config
     from tracker.errors import register_error_handlers
-    from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.extensions import csrf, db, login_manager, migrate
     from tracker.features import register_blueprints, register_commands, register_template_helpers
     from tracker.resources import runtime_folder
     from tracker.security import init_security_headers
@@ -31,11 +32,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(runtime_folder("migrations")), render_as_batch=True)
+    sessions.init_app(app)  # before CSRF: an ended session's token must fail its check
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-    limiter.init_app(app)
+    throttle.init_app(app)
+    proxies.init_app(app)
 
     urls.init_app(app)
     register_blueprints(app)

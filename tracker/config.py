@@ -7,6 +7,7 @@ cannot exist without being documented.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -64,6 +65,30 @@ def _parse_timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"{value!r} is not an IANA time zone name") from exc
     return value.strip()
+
+
+# The shared stores sign-in throttling can count in, besides the database (the `limits`
+# package's clients for redis and memcached).
+STORE_SCHEMES = ("redis", "rediss", "redis+unix", "memcached")
+
+
+def _parse_store_url(value: str) -> str:
+    scheme = value.split("://", 1)[0].lower()
+    if "://" not in value or scheme not in STORE_SCHEMES:
+        raise ValueError(
+            f"expected a {', '.join(s + '://' for s in STORE_SCHEMES)} URL, got {value!r} "
+            "(leave it empty to count in the database; memory:// would count in each process "
+            "apart)"
+        )
+    return value
+
+
+def _parse_networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False)
+        for part in value.split(",")
+        if part.strip()
+    )
 
 
 @dataclass(frozen=True)
@@ -157,8 +182,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TRACKER_SESSION_LIFETIME_MINUTES",
         480,
-        "How long a sign-in lasts without activity before the session expires.",
+        "How long a sign-in lasts without activity before the session expires (idle limit; "
+        "1 to 10080).",
         _whole_number(1, 10_080),
+    ),
+    Setting(
+        "TRACKER_SESSION_ABSOLUTE_MINUTES",
+        720,
+        "A sign-in ends this many minutes after it began, however active (1 to 43200). Sessions "
+        "are kept in the database, so signing out, a password or role change and deactivation "
+        "end them on every app server.",
+        _whole_number(1, 43_200),
     ),
     Setting(
         "TRACKER_SMTP_URL",
@@ -191,9 +225,20 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "TRACKER_RATELIMIT_STORAGE_URL",
-        "memory://",
-        "Where sign-in throttling counters live (a Flask-Limiter storage URI). Use a shared "
-        "store, e.g. memcached:// or redis://, when running several app servers.",
+        None,
+        "Where sign-in throttling counts failed attempts. Default: the database, which every app "
+        "server shares. Or a redis:// (rediss://, redis+unix://) or memcached:// URL, which "
+        "keeps the counting off the database.",
+        _parse_store_url,
+    ),
+    Setting(
+        "TRACKER_TRUSTED_PROXIES",
+        (),
+        "Addresses or networks (comma-separated, e.g. 10.0.0.5,10.1.0.0/16) of the reverse "
+        "proxies in front of the app. Only requests arriving from one of them have their "
+        "X-Forwarded-For and X-Forwarded-Proto honoured (the client's address is what sign-in "
+        "throttling counts by). Default: none, the headers are ignored.",
+        _parse_networks,
     ),
 )
 
@@ -293,9 +338,8 @@ def build_flask_config(
         REMEMBER_COOKIE_SECURE=settings["TRACKER_HTTPS"],
         PERMANENT_SESSION_LIFETIME=settings["TRACKER_SESSION_LIFETIME_MINUTES"] * 60,
         WTF_CSRF_ENABLED=True,
-        WTF_CSRF_TIME_LIMIT=None,
-        RATELIMIT_STORAGE_URI=settings["TRACKER_RATELIMIT_STORAGE_URL"],
-        RATELIMIT_HEADERS_ENABLED=False,
+        # A form's CSRF token lives in the session and never outlives a sign-in.
+        WTF_CSRF_TIME_LIMIT=settings["TRACKER_SESSION_ABSOLUTE_MINUTES"] * 60,
         JSON_SORT_KEYS=False,
     )
     # Flask-specific keys may be overridden directly by tests (e.g. WTF_CSRF_ENABLED=False).

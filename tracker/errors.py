@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -60,6 +61,16 @@ def register_error_handlers(app: Flask) -> None:
             ),
             status,
         )
+
+    @app.errorhandler(CSRFError)
+    def handle_stale_form(exc: CSRFError):
+        # The token lives in the session and is timed to a sign-in's lifetime: an old page, or
+        # one from before signing out or in again, has a token that no longer counts.
+        exc.description = (
+            f"The form expired ({exc.description.rstrip('.')}): it was opened too long ago, or "
+            "before you signed in or out. Nothing was saved. Reload the page and try again."
+        )
+        return handle_http_exception(exc)
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):

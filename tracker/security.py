@@ -1,11 +1,17 @@
-"""Response headers every page carries: a nonce-based CSP and the usual browser hardening."""
+"""Response headers every page carries: a nonce-based CSP and the usual browser hardening, and
+no caching of what a signed-in person is shown."""
 
 from __future__ import annotations
 
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
+from flask_login import current_user
+
+# Answers that may hold what only staff see: no browser or proxy may keep a copy (a shared
+# computer's back button, a cache in between). Files shipped with the app stay cacheable.
+NO_STORE_TYPES = ("text/html", "application/json")
 
 
 def csp_nonce() -> str:
@@ -60,4 +66,8 @@ def init_security_headers(app: Flask) -> None:
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config.get("TRACKER_HTTPS"):
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if response.mimetype in NO_STORE_TYPES and (
+            current_user.is_authenticated or request.blueprint == "auth"
+        ):
+            headers["Cache-Control"] = "no-store"
         return response

@@ -179,3 +179,39 @@ def test_editors_on_both_servers_rescheduling_at_once_lose_nothing_and_see_no_er
             )
         )
     assert history == saved
+
+
+def test_a_cookie_saved_before_sign_out_is_refused_by_every_server(two_servers, committed_app):
+    """Sign out through one server; a copy of the cookie taken before, with the CSRF token of
+    its pages, opens nothing and writes nothing on either server."""
+    from tests.factories import COUNTY, deferral_request
+    from tracker.audit.services import set_command_actor
+    from tracker.extensions import db
+
+    with committed_app.app_context():
+        set_command_actor("test")
+        letter = deferral_request(COUNTY, "2011-02-01").id
+        db.session.commit()
+    first, second = two_servers
+    browser = signed_in(first)
+    page = browser.get(f"{first}/deferrals/{letter}").text
+    saved, token = browser.cookies["session"], csrf_token(page)
+    signed_out = browser.post(f"{second}/logout", data={"csrf_token": token}, allow_redirects=False)
+    assert signed_out.status_code == 303
+
+    for base in (first, second):
+        thief = requests.Session()
+        thief.cookies.set("session", saved)
+        dashboard = thief.get(f"{base}/dashboard", allow_redirects=False)
+        assert dashboard.status_code == 302 and "/login" in dashboard.headers["Location"]
+        thief = requests.Session()
+        thief.cookies.set("session", saved)
+        note = thief.post(
+            f"{base}/deferrals/{letter}/notes",
+            data={"csrf_token": token, "note-body": "written with a copied cookie"},
+            allow_redirects=False,
+        )
+        # The CSRF token lived in the ended session: the form is refused before anything else.
+        assert note.status_code == 400, note.status_code
+    with committed_app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM deferral_note")) == 0

@@ -26,6 +26,7 @@ MATRIX: dict[str, dict[str, str | None]] = {
     "overview.healthz": {"GET": ANYONE},
     "auth.login": {"GET": ANYONE, "POST": ANYONE},
     "auth.logout": {"GET": ANYONE, "POST": ANYONE},
+    "auth.change_password": {"GET": VIEWER, "POST": VIEWER},
     "auth.admin_users": {"GET": ADMIN, "POST": ADMIN},
     "auth.set_active": {"POST": ADMIN},
     "auth.change_role": {"POST": ADMIN},

@@ -35,7 +35,7 @@ def test_the_range_is_defined_once_and_parameters_obey_it():
 
 
 @pytest.fixture()
-def records(app):
+def records(app, database):
     """A letter just received, a letter whose meeting was held, and a briefing."""
     from tracker.audit.services import set_command_actor
     from tracker.deferrals import services as letters

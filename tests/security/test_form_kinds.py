@@ -42,7 +42,7 @@ def test_every_form_of_the_tracker_derives_from_the_base_form():
 
 
 @pytest.fixture()
-def letters(app):
+def letters(app, database):
     from tracker.audit.services import set_command_actor
     from tracker.deferrals import services
     from tracker.extensions import db

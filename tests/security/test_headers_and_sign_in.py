@@ -1,4 +1,4 @@
-"""Response headers on every response, and sign-in throttling."""
+"""Response headers on every response (sign-in throttling: test_throttling.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support.apps import SECRET, make_app
+from tests.support.apps import make_app
 
 
 def csp_of(response) -> dict[str, str]:
@@ -38,33 +38,6 @@ def test_https_setting_adds_hsts(app, tmp_path):
     secure = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, TRACKER_HTTPS="true")
     response = secure.test_client().get("/login")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
-
-
-def test_failed_sign_ins_are_throttled_per_account_with_a_clear_message(app, tmp_path):
-    from tracker.extensions import limiter
-
-    # A separate app with throttling on; unknown accounts write nothing to the database. The
-    # limiter is one object shared by every app in this process: put it back afterwards.
-    throttled = make_app(
-        app.config["SQLALCHEMY_DATABASE_URI"],
-        tmp_path,
-        RATELIMIT_ENABLED=True,
-        TRACKER_SECRET_KEY=SECRET,
-    )
-    try:
-        client = throttled.test_client()
-        form = {"email": "nobody@example.gov", "password": "wrong password here"}
-        statuses = [client.post("/login", data=form).status_code for _ in range(10)]
-        assert statuses == [401] * 10
-        blocked = client.post("/login", data=form)
-        assert blocked.status_code == 429
-        assert "Too many failed sign-in attempts for this account" in blocked.get_data(as_text=True)
-        # Another account from the same address is not yet blocked (its limit is higher).
-        other = client.post("/login", data={**form, "email": "someone@example.gov"})
-        assert other.status_code == 401
-    finally:
-        limiter.reset()
-        limiter.enabled = False
 
 
 def test_a_write_that_loses_a_race_is_a_conflict_not_a_server_error(app, tmp_path):

@@ -33,7 +33,7 @@ AS_OF = ("", "2011-06-30", "2010-12-31")
 
 
 @pytest.fixture()
-def marked(app):
+def marked(app, database):
     """Every staff free-text field holds a marker; returns nothing (the data is the point)."""
     from tracker.audit.services import set_command_actor
     from tracker.auth.services import create_user

@@ -43,3 +43,20 @@ def create_user_command(email: str, role: str, name: str) -> None:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@users_group.command("set-password")
+@click.option("--email", required=True, help="The account's e-mail address.")
+@with_appcontext
+def set_password_command(email: str) -> None:
+    """Set an account's password (from a prompt, or standard input when piped); every session
+    of the account ends."""
+    set_command_actor("tracker users set-password")
+    password = _read_password()
+    try:
+        user = services.reset_password(email, password)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"Password set for {user.email}; every session of the account has ended.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from tracker.access import Role
 from tracker.auth.passwords import MIN_PASSWORD_LENGTH
@@ -42,3 +42,27 @@ class ChangeRoleForm(Form):
 class AccountStateForm(Form):
     version = IntegerField(validators=[DataRequired()])
     active = HiddenField()  # "1" reactivates, anything else deactivates
+
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Give your current password."), Length(max=1024)],
+    )
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Choose a new password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=1024,
+                message=f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            ),
+        ],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. Every other sign-in of your "
+        "account ends when you change it.",
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[EqualTo("password", message="The two new passwords differ.")],
+    )

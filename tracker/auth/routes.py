@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -15,10 +16,17 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from tracker.access import Role, requires, safe_next_url
-from tracker.auth import services
-from tracker.auth.forms import AccountStateForm, ChangeRoleForm, CreateUserForm, LoginForm
+from tracker.audit.services import record
+from tracker.auth import services, sessions, throttle
+from tracker.auth.forms import (
+    AccountStateForm,
+    ChangePasswordForm,
+    ChangeRoleForm,
+    CreateUserForm,
+    LoginForm,
+)
 from tracker.errors import DomainError
-from tracker.extensions import db, limiter, login_manager
+from tracker.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
 
@@ -26,8 +34,8 @@ GENERIC_SIGN_IN_FAILURE = "That e-mail address and password do not match an acti
 
 
 @login_manager.user_loader
-def _load_user(session_id: str):
-    return services.load_session_user(session_id)
+def _load_user(session_key: str):
+    return sessions.user_for_session(session_key)
 
 
 @login_manager.unauthorized_handler
@@ -38,44 +46,53 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def _sign_in_account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _only_failed_attempts(response) -> bool:
-    """Successful sign-ins (a redirect) do not count against the limit."""
-    return response.status_code != 303
+def _too_many_attempts(seconds: int) -> str:
+    return (
+        "Too many failed attempts for this account from your address. Try again in "
+        f"{seconds} second{'s' if seconds != 1 else ''}."
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    "10 per 15 minutes",
-    key_func=_sign_in_account_key,
-    methods=["POST"],
-    deduct_when=_only_failed_attempts,
-    error_message="Too many failed sign-in attempts for this account. Wait 15 minutes and try again.",
-)
-@limiter.limit(
-    "30 per 15 minutes",
-    methods=["POST"],
-    deduct_when=_only_failed_attempts,
-    error_message="Too many failed sign-in attempts from your network. Wait 15 minutes and try again.",
-)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email, address = form.email.data, request.remote_addr or ""
+        # A pair that must wait is answered at once, without trying the password.
+        wait = throttle.seconds_to_wait(email, address)
+        if wait:
+            form.password.errors.append(_too_many_attempts(wait))
+            return _login_page(form, 429, wait)
+        user = services.authenticate(email, form.password.data)
         if user is None:
+            wait = throttle.record_failure(email, address)
+            db.session.commit()
             form.password.errors.append(GENERIC_SIGN_IN_FAILURE)
-            return render_template("auth/login.html", form=form), 401
+            if wait:
+                form.password.errors.append(_too_many_attempts(wait))
+            return _login_page(form, 401, wait)
+        throttle.record_success(email, address)
+        _sign_in(user)
         db.session.commit()
-        session.clear()
-        session.permanent = True
-        login_user(user)
         flash(f"Signed in as {user.email}.", "success")
         return redirect(safe_next_url(form.next.data) or url_for("overview.home"), code=303)
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    return _login_page(form, 400 if request.method == "POST" else 200)
+
+
+def _login_page(form: LoginForm, status: int, wait: int = 0):
+    response = make_response(render_template("auth/login.html", form=form), status)
+    if wait:
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _sign_in(user) -> None:
+    """A new server-side session for this browser, in a fresh cookie (no CSRF token or other
+    value survives from before, so nothing planted before sign-in is trusted after it)."""
+    sessions.start_session(user)
+    session.clear()
+    session.permanent = True
+    login_user(user)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -83,10 +100,47 @@ def logout():
     if request.method == "GET":
         # Signing out is a form post, so another site cannot sign people out with a link.
         return render_template("auth/logout.html")
+    if current_user.is_authenticated:
+        # Ended in the database: the cookie, if someone kept a copy, is refused everywhere.
+        sessions.end_session(current_user.session_key, "signed_out")
+        record("user.sign_out", "user", current_user.id)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("overview.home"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(Role.VIEWER)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        email, address = user.email, request.remote_addr or ""
+        # Guessing the current password is throttled like signing in (a borrowed session must
+        # not become a faster way to find it).
+        wait = throttle.seconds_to_wait(email, address)
+        try:
+            if wait:
+                raise DomainError(_too_many_attempts(wait), field="current_password")
+            services.change_password(user, form.current_password.data, form.password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.field == "current_password" and not wait:
+                if delay := throttle.record_failure(email, address):
+                    exc.message += " " + _too_many_attempts(delay)
+                db.session.commit()
+            getattr(form, exc.field or "password").errors.append(exc.message)
+        else:
+            throttle.record_success(email, address)
+            # Every session of the account ended; this browser goes on in a new one.
+            _sign_in(user)
+            db.session.commit()
+            flash("Password changed. Every other sign-in of your account has ended.", "success")
+            return redirect(url_for("overview.home"), code=303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])

@@ -1,8 +1,10 @@
-"""Accounts: creating them, signing in, changing roles, deactivating."""
+"""Accounts: creating them, signing in, changing passwords and roles, deactivating.
+
+A password change, a role change and deactivation end every session of the account, on every
+app server (tracker.auth.sessions): whoever held a cookie from before must sign in again.
+"""
 
 from __future__ import annotations
-
-import secrets
 
 from sqlalchemy import func, select, update
 
@@ -15,6 +17,7 @@ from tracker.auth.passwords import (
     needs_rehash,
     verify_password,
 )
+from tracker.auth.sessions import end_sessions_of
 from tracker.db import utcnow
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
@@ -59,7 +62,6 @@ def create_user(email: str, name: str, password: str, role: Role | str) -> User:
         password_hash=hash_password(password),
         role=Role(role),
         active=True,
-        session_token=secrets.token_hex(16),
     )
     db.session.add(user)
     db.session.flush()
@@ -89,15 +91,34 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The user a session cookie names, if the account is still active and the token current."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
-        return None
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The account holder replaces their password: the current one must match, the new one obey
+    the rules and differ from it. Every session of the account ends (the caller starts a new one
+    for the browser that made the change)."""
+    if not verify_password(user.password_hash, current_password):
+        raise DomainError("That is not your current password.", field="current_password")
+    if new_password == current_password:
+        raise DomainError("Choose a password different from the current one.", field="password")
+    _set_password(user, new_password)
+
+
+def reset_password(email: str, new_password: str) -> User:
+    """An operator sets an account's password (tracker users set-password), ending its
+    sessions; for a person who forgot theirs."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise NotFound(f"No account has the e-mail address {normalise_email(email)}.")
+    _set_password(user, new_password)
     return user
+
+
+def _set_password(user: User, password: str) -> None:
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    end_sessions_of(user.id, "password_changed")
+    db.session.flush()
+    # The hash is never written to the audit log; the event says that it changed.
+    record("user.change_password", "user", user.id, after={"password": "changed"})
 
 
 def _check_version(user: User, expected_version: int | None) -> None:
@@ -117,6 +138,8 @@ def change_role(user_id: int, role: Role | str, *, expected_version: int | None 
         _refuse_removing_last_admin(user)
     before = snapshot(user, AUDITED_FIELDS)
     user.role = role
+    if role != before["role"]:
+        end_sessions_of(user.id, "role_changed")
     db.session.flush()
     record("user.change_role", "user", user.id, before=before, after=snapshot(user, AUDITED_FIELDS))
     return user
@@ -130,7 +153,7 @@ def set_active(user_id: int, active: bool, *, expected_version: int | None = Non
         _refuse_removing_last_admin(user)
     before = snapshot(user, AUDITED_FIELDS)
     user.active = active
-    user.session_token = secrets.token_hex(16)
+    end_sessions_of(user.id, "deactivated" if not active else "reactivated")
     db.session.flush()
     action = "user.activate" if active else "user.deactivate"
     record(action, "user", user.id, before=before, after=snapshot(user, AUDITED_FIELDS))
