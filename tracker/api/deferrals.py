@@ -59,6 +59,7 @@ def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = Fal
             {
                 "id": a.id,
                 "filename": a.filename,
+                "download_name": a.download_name,
                 "media_type": a.media_type,
                 "size_bytes": a.size_bytes,
                 "sha256": a.sha256,
@@ -153,7 +154,12 @@ _DEFERRAL_SCHEMA = {
                 "type": "object",
                 "properties": {
                     "id": {"type": "integer"},
-                    "filename": {"type": "string"},
+                    "filename": {"type": "string", "description": "As uploaded"},
+                    "download_name": {
+                        "type": "string",
+                        "description": "The name it downloads under: the uploaded name with an "
+                        "extension matching the type of its content.",
+                    },
                     "media_type": {"type": "string"},
                     "size_bytes": {"type": "integer"},
                     "sha256": {"type": "string"},

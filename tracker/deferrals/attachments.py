@@ -49,6 +49,17 @@ EXTENSION_CLAIMS = {
     ".txt": TEXT,
 }
 ACCEPTED_DESCRIPTION = "PDF, PNG, JPEG, TIFF, e-mail (.eml) or plain-text file"
+# The extensions a download may carry for each type; the first is the one given when the
+# uploaded name's extension does not match what the content is.
+DOWNLOAD_EXTENSIONS = {
+    PDF: (".pdf",),
+    PNG: (".png",),
+    JPEG: (".jpg", ".jpeg", ".jpe"),
+    TIFF: (".tif", ".tiff"),
+    EML: (".eml",),
+    TEXT: (".txt",),
+}
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}")
 
 # Markup a browser would render or run; never accepted, whatever the name says.
 _MARKUP = re.compile(
@@ -232,6 +243,23 @@ def format_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def download_name(filename: str, media_type: str) -> str:
+    """The name a file is downloaded under: the uploader's name, with an extension that matches
+    the type its content was judged to be.
+
+    The original name stays the name shown; only the download's extension is made to agree with
+    the content, so a text letter uploaded as "letter.html" downloads as "letter.txt" and a
+    computer that saved it opens it as text, never as a web page.
+    """
+    allowed = DOWNLOAD_EXTENSIONS[media_type]
+    path = PurePath(filename)
+    if path.suffix.lower() in allowed:
+        return filename
+    if _EXTENSION.fullmatch(path.suffix):
+        return path.stem + allowed[0]  # "letter.html" -> "letter.txt"
+    return filename + allowed[0]  # "scan" -> "scan.pdf"; "Letter from J. Doe" -> "….txt"
 
 
 def content_disposition(filename: str) -> str:

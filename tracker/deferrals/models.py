@@ -13,6 +13,7 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, Stri
 from tracker.corrections.models import version_model
 from tracker.corrections.versions import keep_versions, newest_versions
 from tracker.db import Base, Timestamped, Versioned, date_in_range, utcnow
+from tracker.deferrals.attachments import download_name
 from tracker.enums import LabelledEnum, enum_column_type
 
 
@@ -287,3 +288,15 @@ class Attachment(Base):
 
     deferral_request: Mapped[DeferralRequest] = relationship(back_populates="attachments")
     uploaded_by = relationship("User")
+
+    @property
+    def download_name(self) -> str:
+        """The name it downloads under: the uploaded name, with an extension matching its type."""
+        return download_name(self.filename, self.media_type)
+
+    @property
+    def download_note(self) -> str:
+        """ "downloads as letter.txt (its content is text/plain)" when that name differs."""
+        if self.download_name == self.filename:
+            return ""
+        return f"downloads as {self.download_name} (its content is {self.media_type})"

@@ -281,7 +281,7 @@ def download_attachment(request_id: int, attachment_id: int):
     attachment = letters.get_attachment(request_id, attachment_id)
     # content_type is set verbatim: Flask would otherwise append a charset to text/plain.
     response = Response(attachment.content, content_type=attachment.media_type)
-    response.headers["Content-Disposition"] = content_disposition(attachment.filename)
+    response.headers["Content-Disposition"] = content_disposition(attachment.download_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
