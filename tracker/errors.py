@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 
 class DomainError(Exception):
@@ -61,6 +61,15 @@ def register_error_handlers(app: Flask) -> None:
             ),
             status,
         )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def handle_too_large(exc: RequestEntityTooLarge):
+        limit = app.config["TRACKER_UPLOAD_MAX_MB"]
+        exc.description = (
+            f"The upload is too large: each file may be at most {limit} MB, and a form with its "
+            f"files at most {limit + 1} MB. Nothing was saved."
+        )
+        return handle_http_exception(exc)
 
     @app.errorhandler(CSRFError)
     def handle_stale_form(exc: CSRFError):

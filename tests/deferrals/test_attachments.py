@@ -88,7 +88,15 @@ def test_oversized_files_are_refused(app, app_context):
         big = samples.PDF + b"0" * (1024 * 1024)
         with pytest.raises(DomainError) as caught:
             check_upload(Upload("big.pdf", big))
-        assert "larger than the limit of 1.0 MB" in caught.value.message
+        # Both would round to "1.0 MB": the message gives them in bytes instead.
+        assert (
+            "“big.pdf” is 1,048,647 bytes, larger than the limit of 1,048,576 bytes (1.0 MB)"
+            in caught.value.message
+        )
+        bigger = samples.PDF + b"0" * (2 * 1024 * 1024)
+        with pytest.raises(DomainError) as caught:
+            check_upload(Upload("bigger.pdf", bigger))
+        assert "is 2.0 MB, larger than the limit of 1.0 MB per file" in caught.value.message
         assert check_upload(Upload("fits.pdf", samples.PDF + b"0" * 1000)).size_bytes > 0
     finally:
         app.config["TRACKER_UPLOAD_MAX_MB"] = 20

@@ -224,16 +224,21 @@ def test_geojson_neutralises_formula_cells():
         assert "'" + value in cells and value not in cells
 
 
-def test_xlsx_neutralises_formula_cells():
-    sheet = load_workbook(io.BytesIO(render("xlsx", HOSTILE_ROWS))).active
+def test_xlsx_keeps_formula_like_text_as_text_cells_without_an_apostrophe():
+    data = render("xlsx", HOSTILE_ROWS)
+    sheet = load_workbook(io.BytesIO(data)).active
     cells = [cell for row in sheet.iter_rows(min_row=4) for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
-    values = [cell.value for cell in cells]
+    by_value = {cell.value: cell for cell in cells}
     for value in HOSTILE_VALUES:
-        assert "'" + value in values and value not in values
+        cell = by_value[value]  # exactly as written: no apostrophe shown
+        assert cell.data_type == "s" and cell.quotePrefix, value
+        assert "'" + value not in by_value
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert "<f>" not in package.read("xl/worksheets/sheet1.xml").decode()
 
 
-def test_xlsx_neutralises_a_hostile_filter_value_in_the_notes_row():
+def test_xlsx_keeps_a_hostile_filter_value_in_the_notes_row_as_text():
     meta = activated_meta(filters={"state": "=cmd"})
     sheet = load_workbook(io.BytesIO(render("xlsx", meta=meta))).active
     assert sheet["A2"].data_type == "s"

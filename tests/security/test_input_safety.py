@@ -230,3 +230,6 @@ def test_oversized_request_bodies_are_refused_early(client, app):
         "/login", data=b"x" * (limit + 1), content_type="application/octet-stream"
     )
     assert response.status_code == 413
+    assert "each file may be at most 20 MB, and a form with its files at most 21 MB" in (
+        response.get_data(as_text=True)
+    )

@@ -222,8 +222,7 @@ def check_upload(upload: Upload, *, max_bytes: int | None = None) -> CheckedUplo
         raise DomainError(f"“{filename}” is empty (0 bytes). It was refused.", field="attachments")
     if len(data) > limit:
         raise DomainError(
-            f"“{filename}” is {format_size(len(data))}, larger than the limit of "
-            f"{format_size(limit)} per file. It was refused.",
+            f"“{filename}” is {over_limit(len(data), limit)} per file. It was refused.",
             field="attachments",
         )
     media_type = detect_media_type(data, filename)
@@ -234,6 +233,15 @@ def check_upload(upload: Upload, *, max_bytes: int | None = None) -> CheckedUplo
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
     )
+
+
+def over_limit(size: int, limit: int) -> str:
+    """ "25.3 MB, larger than the limit of 20.0 MB"; in exact bytes when rounding would show the
+    two sizes alike (never "20.0 MB, larger than the limit of 20.0 MB")."""
+    shown, allowed = format_size(size), format_size(limit)
+    if shown == allowed:
+        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes ({allowed})"
+    return f"{shown}, larger than the limit of {allowed}"
 
 
 def format_size(size: int) -> str:

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from tracker.audit.services import record, resolve_actor, snapshot
 from tracker.auth.models import User
-from tracker.dates import today
+from tracker.dates import in_domain_range, out_of_range_message, today
 from tracker.deferrals.attachments import CheckedUpload, Upload, check_upload
 from tracker.deferrals.models import (
     REQUEST_FIELDS,
@@ -84,10 +84,21 @@ def check_letter(
         found = find_jurisdiction(jurisdiction)
     except DomainError as exc:
         errors["jurisdiction"] = exc.message
+    # A letter dated outside the dates the tracker keeps is refused like any other bad date.
+    for name, label, day in (
+        ("letter_date", "Letter date", letter_date),
+        ("received_on", "Received on", received_on),
+        ("requested_date", "Requested date", requested_date),
+    ):
+        if day is not None and not in_domain_range(day):
+            errors[name] = out_of_range_message(day, label)
+    letter_date = None if "letter_date" in errors else letter_date
+    received_on = None if "received_on" in errors else received_on
+    requested_date = None if "requested_date" in errors else requested_date
     if letter_date is None:
-        errors["letter_date"] = "Give the date written on the letter."
+        errors.setdefault("letter_date", "Give the date written on the letter.")
     if received_on is None:
-        errors["received_on"] = "Give the date the letter was received."
+        errors.setdefault("received_on", "Give the date the letter was received.")
     elif received_on > today():
         errors["received_on"] = "The received date cannot be in the future."
     elif letter_date is not None and received_on < letter_date:
@@ -105,7 +116,9 @@ def check_letter(
             errors[name] = message
     if parsed.get("kind") is RequestKind.DEFER:
         if requested_date is None:
-            errors["requested_date"] = "A request to defer must give the date asked for."
+            errors.setdefault(
+                "requested_date", "A request to defer must give the date asked for."
+            )
         elif letter_date is not None and requested_date <= letter_date:
             errors["requested_date"] = "The date asked for must be after the letter date."
     sender_name = strip_text(sender_name)

@@ -46,8 +46,9 @@ def neutralise(value: Any) -> Any:
     """A text cell that begins with = + - @ (or a tab or carriage return) gets a leading
     apostrophe, so no spreadsheet opened on any export evaluates it as a formula.
 
-    Only text is changed: dates, numbers and booleans are data, not formulas. Every writer calls
-    this for every cell, so the guard is identical in every format.
+    Only text is changed: dates, numbers and booleans are data, not formulas. Every text writer
+    (CSV, JSON, GeoJSON, PDF) calls this for every cell, so the guard is identical in each; XLSX,
+    which has typed cells, stores the same text unchanged as a cell marked as text instead.
     """
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value

@@ -2,8 +2,10 @@
 
 Layout: row 1 the title with the as-of date, row 2 the source and generation time, row 3 the
 column headings (frozen below, autofilter from here to the last row), data from row 4. Dates are
-real date cells, FIPS codes text. The package's timestamps are set to the generation time so the
-same inputs give the same bytes.
+real date cells, FIPS codes text. Text that a spreadsheet would take for a formula (starting
+with = + - @) is a text cell marked as such (quotePrefix): it shows exactly as written, with no
+apostrophe, and is never evaluated. The package's timestamps are set to the generation time so
+the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from tracker.exports.table import Column, ExportMeta, Row, neutralise
+from tracker.exports.table import FORMULA_TRIGGERS, Column, ExportMeta, Row
 
 HEADER_ROW = 3
 DATE_FORMAT = "yyyy-mm-dd"
@@ -34,7 +36,7 @@ def write(columns: Sequence[Column], rows: Sequence[Row], meta: ExportMeta) -> b
     notes = f"Source: {meta.source}. Generated {meta.generated_iso}."
     if meta.filters:
         notes += " Filters: " + ", ".join(f"{k}={v}" for k, v in sorted(meta.filters.items()))
-    sheet.append([neutralise(notes)])
+    sheet.append([notes])
     sheet.append([c.label for c in columns])
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
@@ -42,10 +44,13 @@ def write(columns: Sequence[Column], rows: Sequence[Row], meta: ExportMeta) -> b
     widths = [len(c.label) for c in columns]
     date_columns = [i for i, c in enumerate(columns) if c.kind == "date"]
     for row in rows:
-        values = [neutralise(value) for value in row]
-        sheet.append(values)
-        for i, value in enumerate(values):
+        sheet.append(list(row))
+        for i, value in enumerate(row):
             widths[i] = max(widths[i], 10 if isinstance(value, dt.date) else len(str(value)))
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+                cell.data_type, cell.quotePrefix = "s", True  # text, never a formula
     for i in date_columns:
         for (cell,) in sheet.iter_rows(
             min_row=HEADER_ROW + 1, min_col=i + 1, max_col=i + 1, max_row=HEADER_ROW + len(rows)
