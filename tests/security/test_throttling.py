@@ -41,27 +41,6 @@ def store_url(request) -> str:
 
 
 @pytest.fixture()
-def committed_app(engine_name, request, tmp_path_factory):
-    """An app on its own migrated database (no registry: sign-in needs none) whose commits are
-    real; emptied afterwards."""
-    from flask_migrate import downgrade, upgrade
-
-    from tests.conftest import fresh_database_url
-    from tracker.extensions import db
-
-    url = fresh_database_url(engine_name, "tracker_committed", request, tmp_path_factory)
-    application = make_app(url, tmp_path_factory.mktemp("throttle-instance"))
-    with application.app_context():
-        upgrade()
-        db.session.remove()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        downgrade(revision="base")
-        db.engine.dispose()
-
-
-@pytest.fixture()
 def two_servers(committed_app, store_url, tmp_path):
     """Two app instances on one database and one store, with throttling on, and two accounts."""
     from tracker.auth.services import create_user
