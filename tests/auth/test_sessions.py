@@ -227,9 +227,8 @@ def test_the_session_table_keeps_only_live_sessions(app, make_user):
 def test_a_csrf_token_expires_with_the_sign_ins_lifetime(app, tmp_path):
     """Tokens are timed to the absolute lifetime (here shorter than the idle limit, so the
     cookie itself is still valid when the token is refused)."""
-    import re
-
     from tests.conftest import make_app
+    from tests.support.html import csrf_token
 
     guarded = make_app(
         app.config["SQLALCHEMY_DATABASE_URI"],
@@ -242,7 +241,7 @@ def test_a_csrf_token_expires_with_the_sign_ins_lifetime(app, tmp_path):
     with time_machine.travel(start, tick=False) as clock:
         browser = guarded.test_client()
         page = browser.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        token = csrf_token(page)
         form = {"csrf_token": token, "email": "nobody@example.gov", "password": "x" * 12}
         assert browser.post("/login", data=form).status_code == 401  # token accepted
         clock.shift(dt.timedelta(minutes=61))

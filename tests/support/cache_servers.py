@@ -12,15 +12,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.support.servers import free_port
+
 
 class CacheServerUnavailable(RuntimeError):
     pass
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _answers(port: int, probe: bytes, expected: bytes) -> bool:
@@ -64,7 +60,7 @@ def throwaway_cache_server(name: str) -> Iterator[str]:
     if found is None:
         raise CacheServerUnavailable(f"{binary} is not installed (apt-get install {binary})")
     folder = Path(tempfile.mkdtemp(prefix=f"tracker-{name}-"))
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [found, *arguments(port, folder)],
         stdout=subprocess.DEVNULL,
