@@ -133,8 +133,9 @@ def _counted_in_the_store(committed_app, store_url: str, failures: int) -> None:
     assert storage_from_string(store_url).get(f"tracker:sign-in:{key}:failures") == failures
 
 
-def test_a_held_pair_waits_its_delay_in_the_database_store(app, database, tmp_path):
-    """With the clock moved, not slept: the database store's delays follow the server's time."""
+def test_a_held_pair_waits_its_delay_in_the_database_store(app, database, monkeypatch):
+    """With the clock moved, not slept: the database store's delays follow the server's time,
+    whatever the server's time zone (SQLite gives timestamps back without theirs)."""
     import time_machine
 
     from tracker.auth.services import create_user
@@ -147,6 +148,8 @@ def test_a_held_pair_waits_its_delay_in_the_database_store(app, database, tmp_pa
     try:
         start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
         with time_machine.travel(start, tick=False) as clock:
+            monkeypatch.setenv("TZ", "America/New_York")  # set inside: travel sets its own
+            time.tzset()
             for _ in range(FREE_FAILURES + 4):  # 1 + 2 + 4 + 8 seconds of delay, each waited
                 clock.shift(dt.timedelta(seconds=9))
                 assert attempt(app, "held@example.gov", WRONG, ATTACKER).status_code == 401
@@ -156,6 +159,8 @@ def test_a_held_pair_waits_its_delay_in_the_database_store(app, database, tmp_pa
             assert attempt(app, "held@example.gov", PASSWORD, ATTACKER).status_code == 303
     finally:
         app.config["RATELIMIT_ENABLED"] = False
+        monkeypatch.undo()
+        time.tzset()
 
 
 # --- who the client is ------------------------------------------------------------------------

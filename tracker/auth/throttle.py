@@ -70,7 +70,10 @@ class DatabaseStore:
         until = db.session.scalar(
             select(SignInThrottle.wait_until).where(SignInThrottle.key == key)
         )
-        return until.timestamp() if until else 0.0
+        if until is None:
+            return 0.0
+        # SQLite gives timestamps back without their zone; they were written in UTC.
+        return (until if until.tzinfo else until.replace(tzinfo=dt.UTC)).timestamp()
 
     def add_failure(self, key: str) -> int:
         now = utcnow()
