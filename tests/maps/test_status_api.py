@@ -70,7 +70,7 @@ def test_staff_get_all_five_statuses_privately(app, signed_in):
     assert document["public"] is False
     assert document["statuses"][COUNTY] == ["d", "2010-10-15"]
     assert document["statuses"][OTHER_COUNTY] == ["r"]
-    assert response.headers["Cache-Control"].startswith("private")
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_the_date_matters(app, client):

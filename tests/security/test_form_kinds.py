@@ -53,15 +53,16 @@ def letters(app, database):
         held = deferral_request("48003", "2011-02-01")
         services.request_meeting(held, D("2011-02-03"))
         services.hold_meeting(held, D("2011-02-10"))
-        briefing("2011-01-20", jurisdictions=[COUNTY])
+        briefed = briefing("2011-01-20", jurisdictions=[COUNTY])
         db.session.commit()
-        return received.id, held.id
+        return received.id, held.id, briefed.id
 
 
 def every_post_form(app, admin, letters) -> dict[str, PageForm]:
     """{action: form} for every form found on the pages an administrator can open."""
     pages = {sample_url(rule) for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-    pages |= {f"/deferrals/{letter}" for letter in letters}
+    received, held, briefed = letters
+    pages |= {f"/deferrals/{received}", f"/deferrals/{held}", f"/briefings/{briefed}/edit"}
     found: dict[str, PageForm] = {}
     for page in sorted(pages):
         response = admin.get(page)

@@ -7,7 +7,7 @@ past due), n = not scheduled, and for staff only d = deferral pending (date: sti
 for, if any) and r = removed from the plan. "codes" spells the codes out.
 
 Anonymous callers get the public view (a, p, n) with `Cache-Control: public, max-age=60`;
-signed-in staff get all five, `private`. Every answer has an ETag naming the data version, date,
+signed-in staff get all five, `no-store`. Every answer has an ETag naming the data version, date,
 state and audience (If-None-Match -> 304), and is gzipped when the client accepts it.
 """
 
@@ -36,7 +36,7 @@ def map_status():
     headers = {
         "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}"
         if public
-        else "private, max-age=0, must-revalidate",
+        else "no-store",  # staff answers hold internal statuses: never kept by any cache
         "Vary": "Accept-Encoding, Cookie",
         "X-Data-Version": str(payload.data_version),
     }
