@@ -25,6 +25,8 @@ _.handle_starttag, _.handle_endtag, _.handle_data  # html.parser.HTMLParser (cor
 _.list_commands, _.get_command  # click.Group (cli.TrackerGroup)
 _.login_view, _.session_protection  # Flask-Login
 _.permanent  # Flask's session
+_.data_type, _.quotePrefix  # openpyxl cells: a formula-like text written as a marked text cell
+_.col_counter  # openpyxl's WorkSheetParser.parse_cell reads it (plan.importing.reader)
 _.trim_blocks, _.lstrip_blocks  # Jinja
 _.metadata, _.updated_at, _.isolation_level  # SQLAlchemy declarative base, sqlite3 connection
 _.required_role  # read by tests/security/test_authorization_matrix.py from every view

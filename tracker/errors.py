@@ -101,10 +101,9 @@ def register_error_handlers(app: Flask) -> None:
     def handle_lost_race(exc: StaleDataError):
         # Two writers read the same version and the other one committed first. Views that can
         # re-show their form catch this themselves; anywhere else it is still a conflict to
-        # report, never a server error.
-        from tracker.extensions import db
-
-        db.session.rollback()
+        # report, never a server error. (The session is reached through the app, not
+        # tracker.extensions: errors sit below the database layer, which raises them.)
+        app.extensions["sqlalchemy"].session.rollback()
         return handle_domain_error(
             Conflict(
                 "Someone else changed this record at the same moment. Nothing was saved; "

@@ -14,8 +14,9 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from tests.conftest import PASSWORD, sign_in
 from tests.factories import COUNTY, deferral_request
+from tests.support.apps import PASSWORD
+from tests.support.web import sign_in
 
 NEW_PASSWORD = "a different passphrase 42"
 
@@ -227,7 +228,7 @@ def test_the_session_table_keeps_only_live_sessions(app, make_user):
 def test_a_csrf_token_expires_with_the_sign_ins_lifetime(app, tmp_path):
     """Tokens are timed to the absolute lifetime (here shorter than the idle limit, so the
     cookie itself is still valid when the token is refused)."""
-    from tests.conftest import make_app
+    from tests.support.apps import make_app
     from tests.support.html import csrf_token
 
     guarded = make_app(

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import fresh_database_url, make_app
+from tests.support.apps import fresh_database_url, make_app
 
 BEFORE_DATE_RANGE = "b30fc50bddfc"
 

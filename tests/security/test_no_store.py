@@ -3,8 +3,8 @@ no-store), on every page and API answer; public answers and the app's own files 
 
 from __future__ import annotations
 
-from tests.conftest import sign_in
 from tests.security.test_authorization_matrix import sample_url
+from tests.support.web import sign_in
 
 
 def test_every_html_and_json_answer_to_staff_is_no_store(app, client, make_user):

@@ -21,9 +21,10 @@ import zipfile
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, sign_in
 from tests.factories import D
 from tests.security.test_authorization_matrix import MATRIX
+from tests.support.apps import PASSWORD
+from tests.support.web import sign_in
 from tracker.deferrals.attachments import Upload
 
 MARK = "ZQX"
@@ -35,12 +36,13 @@ AS_OF = ("", "2011-06-30", "2010-12-31")
 @pytest.fixture()
 def marked(app, database):
     """Every staff free-text field holds a marker; returns nothing (the data is the point)."""
+    from tracker.jurisdictions.state_services import update_state
+
     from tracker.audit.services import set_command_actor
     from tracker.auth.services import create_user
     from tracker.briefings.services import log_briefing
     from tracker.deferrals import services as letters
     from tracker.extensions import db
-    from tracker.jurisdictions.state_services import update_state
     from tracker.plan import services as plan
     from tracker.plan.importing.service import apply_import, preview_import
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.support.web import sign_in
 
 HUGE_IDS = (10**20, 2**31, 2**63, 99_999_999_999_999_999_999)
 HUGE_TEXT = ("9" * 30, "0" * 25)

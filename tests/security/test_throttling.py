@@ -14,7 +14,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, SECRET, make_app, unavailable
+from tests.support.apps import PASSWORD, SECRET, make_app, unavailable
 from tests.support.cache_servers import CacheServerUnavailable, throwaway_cache_server
 from tracker.auth.throttle import FREE_FAILURES, delay_after
 from tracker.config import ConfigurationError, build_flask_config

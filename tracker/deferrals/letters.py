@@ -116,9 +116,7 @@ def check_letter(
             errors[name] = message
     if parsed.get("kind") is RequestKind.DEFER:
         if requested_date is None:
-            errors.setdefault(
-                "requested_date", "A request to defer must give the date asked for."
-            )
+            errors.setdefault("requested_date", "A request to defer must give the date asked for.")
         elif letter_date is not None and requested_date <= letter_date:
             errors["requested_date"] = "The date asked for must be after the letter date."
     sender_name = strip_text(sender_name)
