@@ -12,7 +12,7 @@ browser's date picker the same bounds.
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, has_request_context, request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import DateField as _DateField
@@ -52,7 +52,8 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
-            if formdata is not None and request.method in _SUBMIT_METHODS and request.is_json:
+            posted = has_request_context() and request.method in _SUBMIT_METHODS
+            if formdata is not None and posted and request.is_json:
                 abort(400, description="Forms are sent as form posts, not JSON. Nothing was saved.")
             data = super().wrap_formdata(form, formdata)
             if data is not None:

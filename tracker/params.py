@@ -143,7 +143,9 @@ class CountParam(IntegerField):
         if self.data is None:
             return
         if self.maximum is not None and not self.minimum <= self.data <= self.maximum:
-            raise ValidationError(f"{self.name} must be between {self.minimum} and {self.maximum}.")
+            raise ValidationError(
+                f"{self.name} must be between {self.minimum:,} and {self.maximum:,}."
+            )
         if self.data < self.minimum:
             raise ValidationError(f"{self.name} must be {self.minimum} or more.")
 

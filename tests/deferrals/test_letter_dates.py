@@ -4,10 +4,10 @@ once (the form refuses them too: tests/security/test_date_range.py)."""
 from __future__ import annotations
 
 import pytest
-from tracker.deferrals.services import InvalidRequest, log_request
 
 from tests.deferrals.samples import letter_fields
 from tests.factories import D
+from tracker.deferrals.letters import InvalidRequest, log_request
 
 
 @pytest.mark.parametrize(

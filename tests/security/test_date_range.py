@@ -38,15 +38,15 @@ def test_the_range_is_defined_once_and_parameters_obey_it():
 def records(app, database):
     """A letter just received, a letter whose meeting was held, and a briefing."""
     from tracker.audit.services import set_command_actor
-    from tracker.deferrals import services as letters
+    from tracker.deferrals import workflow
     from tracker.extensions import db
 
     with app.app_context(), time_machine.travel(NOW, tick=False):
         set_command_actor("test")
         received = deferral_request(COUNTY, "2011-02-01")
         held = deferral_request("48003", "2011-02-01")
-        letters.request_meeting(held, D("2011-02-03"))
-        letters.hold_meeting(held, D("2011-02-10"))
+        workflow.request_meeting(held, D("2011-02-03"))
+        workflow.hold_meeting(held, D("2011-02-10"))
         briefed = briefing("2011-01-20", jurisdictions=[COUNTY])
         db.session.commit()
         return {"received": received.id, "held": held.id, "briefing": briefed.id}

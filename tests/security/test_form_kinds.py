@@ -44,15 +44,15 @@ def test_every_form_of_the_tracker_derives_from_the_base_form():
 @pytest.fixture()
 def letters(app, database):
     from tracker.audit.services import set_command_actor
-    from tracker.deferrals import services
+    from tracker.deferrals import workflow
     from tracker.extensions import db
 
     with app.app_context():
         set_command_actor("test")
         received = deferral_request(COUNTY, "2011-02-01")
         held = deferral_request("48003", "2011-02-01")
-        services.request_meeting(held, D("2011-02-03"))
-        services.hold_meeting(held, D("2011-02-10"))
+        workflow.request_meeting(held, D("2011-02-03"))
+        workflow.hold_meeting(held, D("2011-02-10"))
         briefed = briefing("2011-01-20", jurisdictions=[COUNTY])
         db.session.commit()
         return received.id, held.id, briefed.id

@@ -36,15 +36,14 @@ AS_OF = ("", "2011-06-30", "2010-12-31")
 @pytest.fixture()
 def marked(app, database):
     """Every staff free-text field holds a marker; returns nothing (the data is the point)."""
-    from tracker.jurisdictions.state_services import update_state
-
     from tracker.audit.services import set_command_actor
     from tracker.auth.services import create_user
     from tracker.briefings.services import log_briefing
-    from tracker.deferrals import services as letters
+    from tracker.deferrals import letters, workflow
     from tracker.extensions import db
     from tracker.plan import services as plan
     from tracker.plan.importing.service import apply_import, preview_import
+    from tracker.registry.services import update_state
 
     def m(field: str) -> str:
         return f"{MARK}{field}"
@@ -76,9 +75,9 @@ def marked(app, database):
             uploads=[Upload(f"{m('filename')}.txt", b"a letter")], **by,
         )  # fmt: skip
         letters.add_note(letter, m("note"), **by)
-        letters.request_meeting(letter, D("2010-11-05"), **by)
-        letters.hold_meeting(letter, D("2010-11-20"), **by)
-        letters.resolve(letter, "date_adjusted", D("2010-11-22"), adjusted_to=D("2011-09-01"),
+        workflow.request_meeting(letter, D("2010-11-05"), **by)
+        workflow.hold_meeting(letter, D("2010-11-20"), **by)
+        workflow.resolve(letter, "date_adjusted", D("2010-11-22"), adjusted_to=D("2011-09-01"),
                         reason=m("resolutionreason"), **by)  # fmt: skip
         log_briefing(held_on=D("2010-10-05"), kind="local_briefing", jurisdiction_fips=[LETTER],
                      presenter=m("presenter"), attendees=m("attendees"),
