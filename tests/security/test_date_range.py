@@ -134,6 +134,18 @@ def _letter_insert(column: str) -> str:
     )
 
 
+def _draft_insert(column: str) -> str:
+    """An e-mail draft whose `column` is :day (its message id, unique, is :tag)."""
+    received = ":day" if column == "received_on" else "'2000-01-01'"
+    guessed = ":day" if column == "guessed_date" else "NULL"
+    return (
+        "INSERT INTO intake_draft (message_id, status, source, subject, from_address, sent_at, "  # noqa: S608
+        "received_on, guessed_date, body_text, attachment_count, eml, eml_sha256, eml_size, "
+        f"taken_in_at, version_id) VALUES (:tag, 'waiting', 's', 's', 'a', CURRENT_TIMESTAMP, "
+        f"{received}, {guessed}, 'b', 0, 'x', 'h', 1, CURRENT_TIMESTAMP, 1)"
+    )
+
+
 # (table, date column, a statement writing a row whose date column is :day)
 RAW_INSERTS = [
     ("plan_change", "scheduled_on",
@@ -159,11 +171,29 @@ RAW_INSERTS = [
     ("export_record", "as_of",
      "INSERT INTO export_record (occurred_at, list_name, format, as_of, filters, row_count, "
      "channel) VALUES (CURRENT_TIMESTAMP, 'activated', 'csv', :day, '{}', 0, 'web')"),
+    ("correspondence", "sent_on",
+     "INSERT INTO correspondence (deferral_request_id, kind, sent_by, reference, sender, "
+     "to_addresses, subject, body, pdf, pdf_sha256, pdf_size, sent_on, recorded_at) VALUES "
+     "((SELECT max(id) FROM deferral_request), 'acknowledgement', 'post', 'r', 's', 't', 's', "
+     "'b', 'x', 'h', 1, :day, CURRENT_TIMESTAMP)"),
+    ("digest_delivery", "day",
+     "INSERT INTO digest_delivery (user_id, day, message_id, item_count, sent_at) VALUES "
+     "((SELECT max(id) FROM user_account), :day, 'm', 0, CURRENT_TIMESTAMP)"),
+] + [
+    ("intake_draft", column, _draft_insert(column))
+    for column in ("received_on", "guessed_date")
 ] + [
     ("deferral_request", column, _letter_insert(column))
     for column in ("letter_date", "received_on", "requested_date", "meeting_requested_on",
                    "meeting_held_on", "resolved_on", "adjusted_to")
 ]  # fmt: skip
+# Rows the statements above refer to: an account for a digest, a letter for its correspondence.
+PREREQUISITES = {
+    "digest_delivery": "INSERT INTO user_account (email, name, password_hash, role, active, "
+    "version_id, created_at, updated_at) VALUES ('probe@example.gov', 'Probe', 'x', 'viewer', "
+    "true, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+    "correspondence": _letter_insert("letter_date"),
+}
 
 
 # Columns whose rows require them to come first (a letter's date before its receipt, an MOA's
@@ -179,10 +209,12 @@ def test_the_database_refuses_a_date_outside_the_range(app, database, table, col
 
     outside = "1999-12-31" if column in PROBED_BELOW else "2101-01-01"
     with app.app_context():
+        if table in PREREQUISITES:
+            db.session.execute(sa.text(PREREQUISITES[table]), {"day": "2000-01-01"})
         with db.session.begin_nested():
-            db.session.execute(sa.text(statement), {"day": "2000-01-01"})
+            db.session.execute(sa.text(statement), {"day": "2000-01-01", "tag": "in"})
         with pytest.raises(sa.exc.IntegrityError) as info, db.session.begin_nested():
-            db.session.execute(sa.text(statement), {"day": outside})
+            db.session.execute(sa.text(statement), {"day": outside, "tag": "out"})
         assert f"ck_{table}_{column}_in_range" in str(info.value)
         db.session.rollback()
 

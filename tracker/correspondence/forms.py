@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     MultipleFileField,
     SelectField,
@@ -17,11 +15,12 @@ from wtforms.validators import InputRequired, Length, Optional
 from tracker.correspondence.models import SentBy
 from tracker.deferrals.forms import NewDeferralForm
 from tracker.enums import enum_choices
+from tracker.forms import DateField, Form
 
 SENT_BY_CHOICES = enum_choices((SentBy.POST, SentBy.FAX))
 
 
-class CorrespondenceForm(FlaskForm):
+class CorrespondenceForm(Form):
     """One letter to send or record: `send` e-mails it, `record` records it as posted or faxed,
     `pdf` downloads the PDF to print without recording anything."""
 
@@ -51,7 +50,7 @@ class CorrespondenceForm(FlaskForm):
     record = SubmitField("Record as sent")
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(Form):
     messages = MultipleFileField(
         "E-mail messages (.eml)",
         description="One or more messages saved from the mail program as .eml files. Each "
@@ -68,7 +67,7 @@ class ConfirmDraftForm(NewDeferralForm):
     attachments = None
 
 
-class DiscardDraftForm(FlaskForm):
+class DiscardDraftForm(Form):
     reason = StringField(
         "Reason for discarding",
         validators=[InputRequired("Say why the message is discarded."), Length(max=1000)],

@@ -29,9 +29,9 @@ from tracker.correspondence.models import (
     IntakeDraft,
     SentBy,
 )
-from tracker.correspondence.parsing import ParsedMessage, parse_message
+from tracker.correspondence.parsing import MessageRefused, ParsedMessage, parse_message
 from tracker.correspondence.services import message_id_known
-from tracker.dates import office_date
+from tracker.dates import DOMAIN_RANGE_TEXT, in_domain_range, office_date
 from tracker.db import utcnow
 from tracker.deferrals.attachments import Upload
 from tracker.deferrals.letters import log_request
@@ -83,6 +83,12 @@ def take_in(
             field="messages",
         )
     received_on = office_date(parsed.sent_at)
+    if not in_domain_range(received_on):  # a sender's clock at 1970, say
+        raise MessageRefused(
+            f"{source}: it is dated {received_on.isoformat()}, outside the dates the tracker "
+            f"keeps ({DOMAIN_RANGE_TEXT}). Nothing was taken in.",
+            field="messages",
+        )
     guessed = guess(parsed.subject, parsed.text, received_on, resolver or Resolver.from_database())
     actor = resolve_actor(actor)
     draft = IntakeDraft(

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from tracker.db import Base, Versioned, utcnow
+from tracker.db import Base, Versioned, date_in_range, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
 
@@ -65,6 +65,7 @@ class Correspondence(Base):
         ),
         CheckConstraint("kind = 'incoming_email' OR pdf IS NOT NULL", name="outgoing_has_pdf"),
         Index("ix_correspondence_request_sent", "deferral_request_id", "sent_on"),
+        date_in_range("sent_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -124,6 +125,8 @@ class IntakeDraft(Versioned, Base):
         ),
         CheckConstraint("(status = 'waiting') = (decided_at IS NULL)", name="decided_has_moment"),
         Index("ix_intake_draft_status_received", "status", "received_on"),
+        date_in_range("received_on"),
+        date_in_range("guessed_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,14 +7,17 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, utcnow
+from tracker.db import Base, date_in_range, utcnow
 
 
 class DigestDelivery(Base):
     """One digest handed to the mail server for one member of staff and one office day."""
 
     __tablename__ = "digest_delivery"
-    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_digest_delivery_user_day"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "day", name="uq_digest_delivery_user_day"),
+        date_in_range("day"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), nullable=False)

@@ -2,7 +2,7 @@
 
 Revision ID: 7c3f9e21d845
 Revises: 5e1d0a7c2b14
-Create Date: 2026-11-30 15:00:00
+Create Date: 2026-11-30 16:10:00
 
 Sessions are rows of their own, so signing out ends one on every app server. Cookies issued
 before the upgrade name no session row, so everyone signs in again once. Failed sign-ins are

@@ -1,8 +1,8 @@
 """dates within the domain range: a CHECK on every date column
 
 Revision ID: 5e1d0a7c2b14
-Revises: b30fc50bddfc
-Create Date: 2026-11-30 14:20:00
+Revises: 761b6144ae51
+Create Date: 2026-11-30 16:00:00
 
 Every date the domain keeps must lie within 2000-01-01 … 2100-12-31 (tracker/dates.py). The
 upgrade refuses to run, naming the rows, when a database already holds a date outside it: those
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1d0a7c2b14'
-down_revision = 'b30fc50bddfc'
+down_revision = '761b6144ae51'
 branch_labels = None
 depends_on = None
 
@@ -32,6 +32,9 @@ DATE_COLUMNS = {
     'briefing': ('id', ('held_on',)),
     'release': ('number', ('as_of',)),
     'export_record': ('id', ('as_of',)),
+    'correspondence': ('id', ('sent_on',)),
+    'intake_draft': ('id', ('received_on', 'guessed_date')),
+    'digest_delivery': ('id', ('day',)),
 }
 
 
