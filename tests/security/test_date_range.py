@@ -66,6 +66,7 @@ def test_every_date_field_of_every_form_refuses_dates_outside_the_range(app, rec
         "/deferrals/new",
         f"/deferrals/{records['received']}",
         f"/deferrals/{records['held']}",
+        f"/deferrals/{records['received']}/correspondence/acknowledgement",
         "/briefings/new",
         f"/briefings/{records['briefing']}/edit",
         "/states/TX/edit",
@@ -92,7 +93,7 @@ def test_every_date_field_of_every_form_refuses_dates_outside_the_range(app, rec
         "reschedule-scheduled_on", "reschedule-decided_on", "remove-decided_on",
         "activate-activated_on", "scheduled_on", "decided_on", "letter_date", "received_on",
         "requested_date", "request_meeting-on", "withdraw-on", "resolve-on", "resolve-adjusted_to",
-        "held_on", "moa_signed_on", "moa_terminated_on", "as_of",
+        "held_on", "moa_signed_on", "moa_terminated_on", "as_of", "sent_on",
     }  # fmt: skip
     assert expected <= {entry.split()[-1] for entry in tried}, tried
 

@@ -12,9 +12,11 @@ posted:
 
 from __future__ import annotations
 
+import html
 import importlib
 import io
 import pkgutil
+import re
 
 import pytest
 from flask_wtf import FlaskForm
@@ -68,6 +70,9 @@ def every_post_form(app, admin, letters) -> dict[str, PageForm]:
     received, held, briefed, draft = letters
     pages |= {f"/deferrals/{received}", f"/deferrals/{held}", f"/briefings/{briefed}/edit"}
     pages.add(f"/deferrals/drafts/{draft}")
+    for letter in (received, held):  # and the pages a letter links to (preparing correspondence)
+        page = admin.get(f"/deferrals/{letter}").get_data(as_text=True)
+        pages |= {html.unescape(url) for url in re.findall(r'href="(/deferrals/\d+/[^"#]+)"', page)}
     found: dict[str, PageForm] = {}
     for page in sorted(pages):
         response = admin.get(page)
