@@ -1,7 +1,7 @@
 """dates within the domain range: a CHECK on every date column
 
 Revision ID: 5e1d0a7c2b14
-Revises: 761b6144ae51
+Revises: 89f42899e046
 Create Date: 2026-11-30 16:00:00
 
 Every date the domain keeps must lie within 2000-01-01 … 2100-12-31 (tracker/dates.py). The
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1d0a7c2b14'
-down_revision = '761b6144ae51'
+down_revision = '89f42899e046'
 branch_labels = None
 depends_on = None
 
@@ -35,6 +35,13 @@ DATE_COLUMNS = {
     'correspondence': ('id', ('sent_on',)),
     'intake_draft': ('id', ('received_on', 'guessed_date')),
     'digest_delivery': ('id', ('day',)),
+    # The kept versions of letters, briefings and states copy their dates.
+    'deferral_request_version': ('version_no', (
+        'letter_date', 'received_on', 'requested_date', 'meeting_requested_on',
+        'meeting_held_on', 'resolved_on', 'adjusted_to',
+    )),
+    'briefing_version': ('version_no', ('held_on',)),
+    'state_version': ('version_no', ('moa_signed_on', 'moa_terminated_on')),
 }
 
 

@@ -13,7 +13,7 @@ from flask_migrate import downgrade, upgrade
 
 from tests.support.apps import fresh_database_url, make_app
 
-BEFORE_DATE_RANGE = "761b6144ae51"
+BEFORE_DATE_RANGE = "89f42899e046"
 
 
 def _populated(engine_name, request, tmp_path_factory, scheduled_on: str):

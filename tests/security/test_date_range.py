@@ -127,11 +127,11 @@ def _letter_insert(column: str) -> str:
         "INSERT INTO deferral_request (jurisdiction_fips, letter_date, received_on, channel, "  # noqa: S608
         "sender_name, addressed_to, kind, requested_date, status, meeting_requested_on, "
         "meeting_held_on, resolution, resolved_on, adjusted_to, is_demo, version_id, created_at, "
-        f"updated_at) VALUES ('48001', {values['letter_date']}, {values['received_on']}, 'email', "
-        f"'s', 'both', 'defer', {values['requested_date']}, "
+        f"updated_at, recorded_at) VALUES ('48001', {values['letter_date']}, "
+        f"{values['received_on']}, 'email', 's', 'both', 'defer', {values['requested_date']}, "
         f"{status}, {values['meeting_requested_on']}, {values['meeting_held_on']}, {resolution}, "
         f"{values['resolved_on']}, {values['adjusted_to']}, false, 1, CURRENT_TIMESTAMP, "
-        "CURRENT_TIMESTAMP)"
+        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
     )
 
 
@@ -161,14 +161,15 @@ RAW_INSERTS = [
      "INSERT INTO activation (jurisdiction_fips, activated_on, source, is_demo, recorded_at) "
      "VALUES ('48001', :day, 's', false, CURRENT_TIMESTAMP)"),
     ("briefing", "held_on",
-     "INSERT INTO briefing (held_on, kind, is_demo, version_id, created_at, updated_at) "
-     "VALUES (:day, 'other', false, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+     "INSERT INTO briefing (held_on, kind, is_demo, version_id, created_at, updated_at, "
+     "recorded_at) VALUES (:day, 'other', false, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+     "CURRENT_TIMESTAMP)"),
     ("state", "moa_signed_on", "UPDATE state SET moa_signed_on = :day WHERE postal = 'TX'"),
     ("state", "moa_terminated_on",
      "UPDATE state SET moa_signed_on = '2000-01-01', moa_terminated_on = :day WHERE postal = 'TX'"),
     ("release", "as_of",
-     "INSERT INTO release (number, as_of, published_at, row_count, changes) "
-     "VALUES (1, :day, CURRENT_TIMESTAMP, 0, '{}')"),
+     "INSERT INTO release (number, as_of, published_at, known_at, row_count, changes) "
+     "VALUES (1, :day, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0, '{}')"),
     ("export_record", "as_of",
      "INSERT INTO export_record (occurred_at, list_name, format, as_of, filters, row_count, "
      "channel) VALUES (CURRENT_TIMESTAMP, 'activated', 'csv', :day, '{}', 0, 'web')"),
@@ -197,6 +198,44 @@ PREREQUISITES = {
 }
 
 
+def _write_a_letter() -> None:
+    deferral_request(COUNTY, "2011-02-01")
+
+
+def _write_a_briefing() -> None:
+    briefing("2011-01-20", jurisdictions=[COUNTY])
+
+
+def _edit_a_state() -> None:
+    from tracker.extensions import db
+    from tracker.registry.models import State
+
+    db.session.get(State, "48").sib_name = "Probe bureau"
+    db.session.flush()
+
+
+# Kept versions are written by the ORM's flush hook when their record is: a record written so.
+VERSIONED = {
+    "deferral_request_version": _write_a_letter,
+    "briefing_version": _write_a_briefing,
+    "state_version": _edit_a_state,
+}
+VERSION_PROBES = [
+    (table, column,
+     f"UPDATE {table} SET {column} = :day "  # noqa: S608
+     f"WHERE version_no = (SELECT max(version_no) FROM {table}) AND :tag = :tag")
+    for table, columns in (
+        ("deferral_request_version", ("letter_date", "received_on", "requested_date",
+                                      "meeting_requested_on", "meeting_held_on", "resolved_on",
+                                      "adjusted_to")),
+        ("briefing_version", ("held_on",)),
+        ("state_version", ("moa_signed_on", "moa_terminated_on")),
+    )
+    for column in columns
+]  # fmt: skip
+RAW_INSERTS += VERSION_PROBES
+
+
 # Columns whose rows require them to come first (a letter's date before its receipt, an MOA's
 # signing before its end): probed below the range; every other one above it, so that the date
 # range alone is what the row breaks.
@@ -206,12 +245,16 @@ PROBED_BELOW = {"letter_date", "moa_signed_on"}
 @pytest.mark.parametrize(("table", "column", "statement"), RAW_INSERTS, ids=lambda v: str(v)[:30])
 def test_the_database_refuses_a_date_outside_the_range(app, database, table, column, statement):
     """Past the application (raw SQL), a CHECK constraint on each date column still refuses."""
+    from tracker.audit.services import set_command_actor
     from tracker.extensions import db
 
     outside = "1999-12-31" if column in PROBED_BELOW else "2101-01-01"
     with app.app_context():
+        set_command_actor("test")
         if table in PREREQUISITES:
             db.session.execute(sa.text(PREREQUISITES[table]), {"day": "2000-01-01"})
+        if table in VERSIONED:
+            VERSIONED[table]()
         with db.session.begin_nested():
             db.session.execute(sa.text(statement), {"day": "2000-01-01", "tag": "in"})
         with pytest.raises(sa.exc.IntegrityError) as info, db.session.begin_nested():

@@ -2,9 +2,10 @@
 in every answer an anonymous visitor can get.
 
 A marker (ZQX…) is written into every field staff fill in: plan-change reasons and sources
-(by hand, by a deferral's resolution, by an import and its file name), an activation's source,
-every free-text field of a letter (sender, title, agency, summary, note, attachment name), of a
-briefing, of a state's bureau, an account's name and e-mail, and a release's notes. Then every
+(by hand, by a deferral's resolution, by an import and its file name, by a correction), an
+activation's source, correction reasons, every free-text field of a letter (sender, title,
+agency, e-mail, address, summary, note, attachment name), of a briefing, of a state's bureau,
+an account's name and e-mail, and a release's notes. Then every
 public route of the URL map is fetched (every list and format, every release file, the API, the
 map and its download) and each answer, unpacked (XLSX parts, PDF text, gzip), must hold none.
 A removed jurisdiction's public history must not betray its old date either.
@@ -42,6 +43,7 @@ def marked(app, database):
     from tracker.deferrals import letters, workflow
     from tracker.extensions import db
     from tracker.plan import services as plan
+    from tracker.plan.corrections import correct_activation, correct_plan_change
     from tracker.plan.importing.service import apply_import, preview_import
     from tracker.registry.services import update_state
 
@@ -70,7 +72,8 @@ def marked(app, database):
         letter = letters.log_request(
             jurisdiction=LETTER, letter_date=D("2010-11-01"), received_on=D("2010-11-03"),
             channel="letter", sender_name=m("sender"), sender_title=m("title"),
-            sender_agency=m("agency"), addressed_to="both", kind="defer",
+            sender_agency=m("agency"), sender_email="zqxsender@example.gov",
+            sender_address=m("senderaddress"), addressed_to="both", kind="defer",
             requested_date=D("2011-09-01"), summary=m("summary"),
             uploads=[Upload(f"{m('filename')}.txt", b"a letter")], **by,
         )  # fmt: skip
@@ -89,6 +92,19 @@ def marked(app, database):
         plan_file = f"state,jurisdiction,scheduled_on,decided_on,reason\nTX,{IMPORTED},2011-07-01,"
         plan_file += f"2010-12-01,{m('importreason')}\n"
         apply_import(preview_import(f"{m('importfile')}.csv", plan_file.encode()))
+        # Corrections: an activation's date amended, a plan change's date and source amended.
+        versions = "SELECT version_id FROM jurisdiction WHERE fips = :fips"
+        version = db.session.scalar(sa.text(versions), {"fips": ACTIVATED})
+        correct_activation(ACTIVATED, D("2010-06-02"), reason=m("correctionreason1"),
+                           expected_version=version, **by)  # fmt: skip
+        change = db.session.scalar(
+            sa.text("SELECT max(id) FROM plan_change WHERE jurisdiction_fips = :fips"),
+            {"fips": SCHEDULED},
+        )
+        version = db.session.scalar(sa.text(versions), {"fips": SCHEDULED})
+        correct_plan_change(change, scheduled_on=D("2011-03-08"), decided_on=D("2010-11-01"),
+                            reason=m("correctionreason2"), source=m("correctedsource"),
+                            expected_version=version, **by)  # fmt: skip
         db.session.commit()
         db.session.remove()
     # Published through the web, so the release names its publisher.

@@ -24,9 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.types import DateTime
+from sqlalchemy.types import Date, DateTime
 
-from tracker.db import Base, utcnow
+from tracker.db import Base, date_in_range, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
 
@@ -156,7 +156,8 @@ def version_model(
 ) -> type:
     """A version table for `record_model`: the bookkeeping of KeptVersion, a link to the record
     (`record_key`, a relationship, with `<record_key>_<primary key>` as its column) and a copy
-    of each of `fields` (same name, type and nullability as the record's own column)."""
+    of each of `fields` (same name, type and nullability as the record's own column, and a
+    date's range CHECK)."""
     table = record_model.__table__
     (key_column,) = table.primary_key.columns
     link = f"{record_key}_{key_column.name}"
@@ -167,6 +168,12 @@ def version_model(
             Index(f"ix_{name}_known", link, "version_recorded_at"),
             Index(f"ix_{name}_recorded_at", "version_recorded_at"),
             *(Index(f"ix_{name}_{field}", field) for field in indexed),
+            # A copied date keeps its record's range.
+            *(
+                date_in_range(field)
+                for field in fields
+                if isinstance(table.columns[field].type, Date)
+            ),
         ),
         "__doc__": f"A kept version of a {table.name.replace('_', ' ')}: its fields as written "
         "at one write, with when, by whom, why (KeptVersion).",
