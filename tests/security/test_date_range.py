@@ -36,10 +36,12 @@ def test_the_range_is_defined_once_and_parameters_obey_it():
 
 @pytest.fixture()
 def records(app, database):
-    """A letter just received, a letter whose meeting was held, and a briefing."""
+    """A letter just received, a letter whose meeting was held, a briefing, a plan change and
+    an activation."""
     from tracker.audit.services import set_command_actor
     from tracker.deferrals import workflow
     from tracker.extensions import db
+    from tracker.plan import services as plan
 
     with app.app_context(), time_machine.travel(NOW, tick=False):
         set_command_actor("test")
@@ -48,6 +50,9 @@ def records(app, database):
         workflow.request_meeting(held, D("2011-02-03"))
         workflow.hold_meeting(held, D("2011-02-10"))
         briefed = briefing("2011-01-20", jurisdictions=[COUNTY])
+        # A plan change and an activation, for the forms that correct them.
+        plan.schedule("48005", D("2011-09-01"), decided_on=D("2011-01-03"), reason="r", source="t")
+        plan.record_activation("48007", D("2010-06-01"), source="test")
         db.session.commit()
         return {"received": received.id, "held": held.id, "briefing": briefed.id}
 
@@ -62,6 +67,8 @@ def audit_count(app) -> int:
 def test_every_date_field_of_every_form_refuses_dates_outside_the_range(app, records, signed_in):
     pages = [
         f"/jurisdictions/{COUNTY}",
+        "/jurisdictions/48005",
+        "/jurisdictions/48007",
         "/jurisdictions?state=TX",
         "/deferrals/new",
         f"/deferrals/{records['received']}",
@@ -94,6 +101,7 @@ def test_every_date_field_of_every_form_refuses_dates_outside_the_range(app, rec
         "activate-activated_on", "scheduled_on", "decided_on", "letter_date", "received_on",
         "requested_date", "request_meeting-on", "withdraw-on", "resolve-on", "resolve-adjusted_to",
         "held_on", "moa_signed_on", "moa_terminated_on", "as_of", "sent_on",
+        "activation-correct-activated_on",
     }  # fmt: skip
     assert expected <= {entry.split()[-1] for entry in tried}, tried
 

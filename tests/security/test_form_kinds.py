@@ -51,6 +51,7 @@ def letters(app, database):
     from tracker.correspondence.intake import take_in
     from tracker.deferrals import workflow
     from tracker.extensions import db
+    from tracker.plan import services as plan
 
     with app.app_context():
         set_command_actor("test")
@@ -60,6 +61,9 @@ def letters(app, database):
         workflow.hold_meeting(held, D("2011-02-10"))
         briefed = briefing("2011-01-20", jurisdictions=[COUNTY])
         draft = take_in(sample("multipart_alternative.eml"), "letter.eml")
+        # A plan change and an activation, for the forms that correct them.
+        plan.schedule("48005", D("2011-09-01"), decided_on=D("2011-01-03"), reason="r", source="t")
+        plan.record_activation("48007", D("2010-06-01"), source="test")
         db.session.commit()
         return received.id, held.id, briefed.id, draft.id
 
@@ -69,7 +73,7 @@ def every_post_form(app, admin, letters) -> dict[str, PageForm]:
     pages = {sample_url(rule) for rule in app.url_map.iter_rules() if "GET" in rule.methods}
     received, held, briefed, draft = letters
     pages |= {f"/deferrals/{received}", f"/deferrals/{held}", f"/briefings/{briefed}/edit"}
-    pages.add(f"/deferrals/drafts/{draft}")
+    pages |= {f"/deferrals/drafts/{draft}", "/jurisdictions/48005", "/jurisdictions/48007"}
     for letter in (received, held):  # and the pages a letter links to (preparing correspondence)
         page = admin.get(f"/deferrals/{letter}").get_data(as_text=True)
         pages |= {html.unescape(url) for url in re.findall(r'href="(/deferrals/\d+/[^"#]+)"', page)}
