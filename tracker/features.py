@@ -111,7 +111,7 @@ def register_template_helpers(app: Flask) -> None:
     from tracker.correspondence.routes import letter_correspondence
     from tracker.dates import office_time
     from tracker.deferrals.attachments import format_size
-    from tracker.formatting import count, long_date, noun, plural
+    from tracker.formatting import count, import_value, long_date, noun, plural
     from tracker.security import csp_nonce
 
     env = app.jinja_env
@@ -122,6 +122,7 @@ def register_template_helpers(app: Flask) -> None:
         count=count,
         noun=noun,
         plural=plural,
+        import_value=import_value,
         filesize=format_size,
         coverage=coverage_summary,
         moment=office_time,

@@ -25,3 +25,15 @@ def noun(value: int, singular: str, plural_form: str | None = None) -> str:
 def plural(value: int, singular: str, plural_form: str | None = None) -> str:
     """ "1 territory", "5 territories": the number with its noun agreeing."""
     return f"{count(value)} {noun(value, singular, plural_form)}"
+
+
+def import_value(value: object) -> str:
+    """A value in an import preview's before/after: ISO dates, whole numbers with separators,
+    a dash for nothing."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return count(value)
+    return str(value)

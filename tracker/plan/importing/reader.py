@@ -1,13 +1,16 @@
-"""Reading a plan file (CSV or XLSX) into numbered rows keyed by our column names.
+"""Reading an import file (CSV or XLSX) into numbered rows keyed by our column names.
+
+One reader serves every bulk import (the plan, the monthly statistics); a Layout says what each
+kind of file calls its columns and which it requires.
 
 CSV: UTF-8 with or without a byte-order mark (Windows-1252 is accepted as a fallback, since
 that is what Excel's plain "CSV" writes), any line endings, comma, semicolon or tab delimited.
 XLSX: the first worksheet, read in read-only mode with formulas giving their saved values; a
 merged range gives its value to every cell it covers. In both, blank rows are skipped, rows keep
 the number a spreadsheet shows them under (the header is usually row 1), and the header row is
-the first row (within the first ten) that names a jurisdiction column, so title rows above the
-header are allowed. Headers are matched case-insensitively through COLUMN_ALIASES; other columns
-are ignored.
+the first row (within the first ten) that names one of the layout's marker columns (a
+jurisdiction column for the plan), so title rows above the header are allowed. Headers are matched
+case-insensitively through the layout's aliases; other columns are ignored.
 """
 
 from __future__ import annotations
@@ -17,12 +20,11 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tracker.errors import DomainError
 
-REQUIRED_COLUMNS = ("state", "jurisdiction")
-DATE_COLUMNS = ("scheduled_on", "activated_on")
 # Header (lower-case, words joined by "_") -> our column.
 COLUMN_ALIASES: dict[str, str] = {
     **{name: "state" for name in ("state", "st", "state_code", "state_postal", "postal_code",
@@ -42,14 +44,33 @@ COLUMN_ALIASES: dict[str, str] = {
     **{name: "reason" for name in ("reason", "reasons", "note", "notes", "comment",
                                     "comments")},
 }  # fmt: skip
-MAX_ROWS = 100_000
 MAX_COLUMNS = 64
 HEADER_SEARCH_ROWS = 10
 XLSX_MAGIC = b"PK\x03\x04"
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What one kind of import file looks like: its column names and which it requires."""
+
+    aliases: Mapping[str, str]  # header (lower-case, words joined by "_") -> our column
+    required: tuple[str, ...]  # every one of these
+    one_of: tuple[tuple[str, ...], ...] = ()  # and at least one column of each group
+    # The header is the first row naming one of these (so title rows above it are skipped).
+    markers: tuple[str, ...] = ("jurisdiction",)
+    max_rows: int = 100_000
+    guide: str = "docs/import.md"  # where the accepted column names are written down
+
+
+PLAN_LAYOUT = Layout(
+    aliases=COLUMN_ALIASES,
+    required=("state", "jurisdiction"),
+    one_of=(("scheduled_on", "activated_on"),),
+)
+
+
 class ImportFileError(DomainError):
-    """The file as a whole cannot be read as a plan (empty, wrong headers, not CSV/XLSX...)."""
+    """The file as a whole cannot be read (empty, wrong headers, not CSV/XLSX...)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, field="file")
@@ -82,10 +103,16 @@ def is_blank(value: object) -> bool:
 
 def read_plan_file(filename: str, data: bytes) -> SourceFile:
     """The rows of a CSV or XLSX plan file; ImportFileError when the file cannot be a plan."""
+    return read_import_file(filename, data, PLAN_LAYOUT)
+
+
+def read_import_file(filename: str, data: bytes, layout: Layout) -> SourceFile:
+    """The rows of a CSV or XLSX file laid out as `layout`; ImportFileError when the file as a
+    whole cannot be one (empty, no header, a required column missing, too many rows)."""
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
         raise ImportFileError(f"{filename} is empty.")
     if data.startswith(XLSX_MAGIC):
-        numbered = _xlsx_rows(filename, data)
+        numbered = _xlsx_rows(filename, data, layout.max_rows)
     elif filename.lower().endswith((".xlsx", ".xlsm")):
         raise ImportFileError(f"{filename} is not a valid XLSX workbook.")
     elif filename.lower().endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -94,10 +121,10 @@ def read_plan_file(filename: str, data: bytes) -> SourceFile:
         )
     else:
         numbered = _csv_rows(filename, data)
-    return _with_header(filename, numbered)
+    return _with_header(filename, numbered, layout)
 
 
-def _with_header(filename: str, numbered) -> SourceFile:
+def _with_header(filename: str, numbered, layout: Layout) -> SourceFile:
     header: tuple[int, list[object]] | None = None
     first_non_blank: tuple[int, list[object]] | None = None
     seen = 0
@@ -112,15 +139,15 @@ def _with_header(filename: str, numbered) -> SourceFile:
             seen += 1
             first_non_blank = first_non_blank or (number, cells)
             keys = [header_key(cell) for cell in cells]
-            if any(COLUMN_ALIASES.get(key) == "jurisdiction" for key in keys):
+            if any(layout.aliases.get(key) in layout.markers for key in keys):
                 header = (number, cells)
-                mapping, columns, ignored = _map_columns(filename, cells)
+                mapping, columns, ignored = _map_columns(filename, cells, layout)
             elif seen >= HEADER_SEARCH_ROWS:
                 break
             continue
-        if len(rows) >= MAX_ROWS:
+        if len(rows) >= layout.max_rows:
             raise ImportFileError(
-                f"{filename} has more than {MAX_ROWS:,} rows; split it into smaller files."
+                f"{filename} has more than {layout.max_rows:,} rows; split it into smaller files."
             )
         values = {
             name: cells[index] if index < len(cells) else None for index, name in mapping.items()
@@ -135,22 +162,31 @@ def _with_header(filename: str, numbered) -> SourceFile:
         found = ", ".join(repr(str(c)) for c in first_non_blank[1] if not is_blank(c))
         raise ImportFileError(
             f"{filename}: no header row names the required columns "
-            f"{', '.join(REQUIRED_COLUMNS)} and one of {', '.join(DATE_COLUMNS)} "
-            f"(row {first_non_blank[0]} has {found or 'nothing'})."
+            f"{_required_text(layout)} (row {first_non_blank[0]} has {found or 'nothing'})."
         )
     if not rows:
         raise ImportFileError(f"{filename} has a header (row {header[0]}) but no data rows.")
     return SourceFile(rows=rows, columns=columns, ignored_columns=ignored)
 
 
-def _map_columns(filename: str, cells: list[object]) -> tuple[dict[int, str], dict, list[str]]:
+def _required_text(layout: Layout) -> str:
+    """ "state, jurisdiction and one of scheduled_on, activated_on"."""
+    text = ", ".join(layout.required)
+    for group in layout.one_of:
+        text += f" and one of {', '.join(group)}"
+    return text
+
+
+def _map_columns(
+    filename: str, cells: list[object], layout: Layout
+) -> tuple[dict[int, str], dict, list[str]]:
     mapping: dict[int, str] = {}
     columns: dict[str, str] = {}
     ignored: list[str] = []
     for index, cell in enumerate(cells):
         if is_blank(cell):
             continue
-        name = COLUMN_ALIASES.get(header_key(cell))
+        name = layout.aliases.get(header_key(cell))
         if name is None:
             ignored.append(str(cell).strip())
             continue
@@ -161,14 +197,15 @@ def _map_columns(filename: str, cells: list[object]) -> tuple[dict[int, str], di
             )
         mapping[index] = name
         columns[name] = str(cell).strip()
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if not any(name in columns for name in DATE_COLUMNS):
-        missing.append(" or ".join(DATE_COLUMNS))
+    missing = [name for name in layout.required if name not in columns]
+    missing += [
+        " or ".join(group) for group in layout.one_of if not any(n in columns for n in group)
+    ]
     if missing:
         found = ", ".join(repr(str(c).strip()) for c in cells if not is_blank(c))
         raise ImportFileError(
             f"{filename}: missing required column(s): {', '.join(missing)} (the header has "
-            f"{found}). See docs/import.md for the accepted column names."
+            f"{found}). See {layout.guide} for the accepted column names."
         )
     return mapping, columns, ignored
 
@@ -206,7 +243,7 @@ class _Cells(list):
     uncalculated: set[int]
 
 
-def _xlsx_rows(filename: str, data: bytes):
+def _xlsx_rows(filename: str, data: bytes, max_rows: int):
     # openpyxl's read-only worksheet hides merged ranges and formulas without saved values, so
     # the sheet is walked with openpyxl's own parser, which collects both (openpyxl 3.1).
     import openpyxl
@@ -240,9 +277,9 @@ def _xlsx_rows(filename: str, data: bytes):
             )
             parser.uncalculated = set()
             for number, cells in parser.parse():
-                if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                if len(rows) > max_rows + HEADER_SEARCH_ROWS:
                     raise ImportFileError(
-                        f"{filename} has more than {MAX_ROWS:,} rows; split it into smaller files."
+                        f"{filename} has more than {max_rows:,} rows; split it into smaller files."
                     )
                 values: list[object] = [None] * min(
                     MAX_COLUMNS, max((c["column"] for c in cells), default=0)

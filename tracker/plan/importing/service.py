@@ -19,11 +19,9 @@ importing the same file again finds every row unchanged.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -33,6 +31,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plan import services as plan
 from tracker.plan.importing.dates import parse_date
+from tracker.plan.importing.preview import FieldChange, ImportPreview, Outcome, PreviewRow
 from tracker.plan.importing.reader import SourceFile, SourceRow, read_plan_file
 from tracker.plan.importing.resolver import Resolver
 from tracker.plan.models import Activation, PlanChangeKind
@@ -41,96 +40,31 @@ Progress = Callable[[int], None]
 PROGRESS_STEP = 250
 
 
-class Outcome(enum.StrEnum):
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    ERROR = "error"
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    field: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class FieldChange:
-    field: str
-    before: dt.date | None
-    after: dt.date | None
-
-
 @dataclass
-class RowPreview:
-    """One file row: what it says, what it resolved to, and what applying it would do."""
+class RowPreview(PreviewRow):
+    """One plan row: what it says, what it resolved to, and what applying it would do."""
 
-    number: int
-    state: str
-    jurisdiction: str
-    fips: str | None = None
-    label: str | None = None
+    state: str = ""
+    jurisdiction: str = ""
     scheduled_on: dt.date | None = None
     activated_on: dt.date | None = None
     decided_on: dt.date | None = None
     reason: str = ""
-    changes: list[FieldChange] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    outcome: Outcome = Outcome.UNCHANGED
     schedule: bool = False
     activate: bool = False
 
-    def error(self, field_name: str, message: str) -> None:
-        self.errors.append(RowError(field_name, message))
-
-
-@dataclass
-class ImportPreview:
-    filename: str
-    sha256: str
-    rows: list[RowPreview]
-    ignored_columns: list[str]
+    @property
+    def written(self) -> tuple[str, ...]:
+        return (self.state, self.jurisdiction)
 
     @property
-    def counts(self) -> dict[Outcome, int]:
-        counts = dict.fromkeys(Outcome, 0)
-        for row in self.rows:
-            counts[row.outcome] += 1
-        return counts
+    def note(self) -> str:
+        if not self.schedule:
+            return ""
+        return f"decided {self.decided_on.isoformat()}; reason: {self.reason}"
 
-    @property
-    def has_errors(self) -> bool:
-        return any(row.errors for row in self.rows)
 
-    def rows_for_review(self) -> list[RowPreview]:
-        """Rows in the order a reviewer needs them: errors, changes, new rows, then unchanged."""
-        order = {Outcome.ERROR: 0, Outcome.CHANGED: 1, Outcome.NEW: 2, Outcome.UNCHANGED: 3}
-        return sorted(self.rows, key=lambda row: (order[row.outcome], row.number))
-
-    def error_lines(self) -> list[str]:
-        """One line per error: `row R: FIELD: message`."""
-        return [
-            f"row {row.number}: {error.field}: {error.message}"
-            for row in self.rows
-            for error in row.errors
-        ]
-
-    def summary(self) -> str:
-        """`N rows: A new, B changed, C unchanged, E errors` (E counts rows with errors)."""
-        counts = self.counts
-        return (
-            f"{len(self.rows)} rows: {counts[Outcome.NEW]} new, {counts[Outcome.CHANGED]} "
-            f"changed, {counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.ERROR]} errors"
-        )
-
-    def fingerprint(self) -> str:
-        """A digest of what applying would do, to tell whether the data moved since a preview."""
-        digest = hashlib.sha256(self.sha256.encode())
-        for row in self.rows:
-            if row.outcome in (Outcome.NEW, Outcome.CHANGED):
-                changes = [[c.field, str(c.before), str(c.after)] for c in row.changes]
-                digest.update(json.dumps([row.number, row.fips, row.outcome, changes]).encode())
-        return digest.hexdigest()
+WRITTEN_HEADINGS = ("State", "Jurisdiction (as written)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +160,7 @@ def preview_import(
         sha256=hashlib.sha256(data).hexdigest(),
         rows=rows,
         ignored_columns=source.ignored_columns,
+        written_headings=WRITTEN_HEADINGS,
     )
 
 

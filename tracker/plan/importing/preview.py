@@ -1,0 +1,120 @@
+"""What every bulk import shows before it writes: each row's outcome, changes and errors.
+
+The plan import and the statistics import both build an ImportPreview of their own rows (each a
+PreviewRow). The preview counts the outcomes, lists the errors as `row R: FIELD: message`, and
+digests what applying would do into a fingerprint, so a confirmation can tell whether the data
+moved since the person looked at the preview.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+
+class Outcome(enum.StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    before: object
+    after: object
+
+
+@dataclass
+class PreviewRow:
+    """One file row: what it resolved to, what applying it would change, or what is wrong."""
+
+    number: int
+    fips: str | None = None
+    label: str | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    outcome: Outcome = Outcome.UNCHANGED
+
+    def error(self, field_name: str, message: str) -> None:
+        self.errors.append(RowError(field_name, message))
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        """How the file names the row's subject, one cell per ImportPreview.written_headings."""
+        return ()
+
+    @property
+    def note(self) -> str:
+        """A line under the changes (e.g. the plan decision's date and reason); may be empty."""
+        return ""
+
+    def effect(self) -> list:
+        """What applying the row does, as JSON-able data for the preview's fingerprint."""
+        changes = [[c.field, str(c.before), str(c.after)] for c in self.changes]
+        return [self.number, self.fips, self.outcome, changes]
+
+
+@dataclass
+class ImportPreview:
+    filename: str
+    sha256: str
+    rows: list
+    ignored_columns: list[str]
+    # Headings of the cells each row's `written` gives: how the file names the row's subject.
+    written_headings: tuple[str, ...] = ()
+
+    @property
+    def counts(self) -> dict[Outcome, int]:
+        counts = dict.fromkeys(Outcome, 0)
+        for row in self.rows:
+            counts[row.outcome] += 1
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.errors for row in self.rows)
+
+    @property
+    def changes_anything(self) -> bool:
+        """True when some row is new or changed: applying would write something."""
+        counts = self.counts
+        return counts[Outcome.NEW] + counts[Outcome.CHANGED] > 0
+
+    def rows_for_review(self) -> list:
+        """Rows in the order a reviewer needs them: errors, changes, new rows, then unchanged."""
+        order = {Outcome.ERROR: 0, Outcome.CHANGED: 1, Outcome.NEW: 2, Outcome.UNCHANGED: 3}
+        return sorted(self.rows, key=lambda row: (order[row.outcome], row.number))
+
+    def error_lines(self) -> list[str]:
+        """One line per error: `row R: FIELD: message`."""
+        return [
+            f"row {row.number}: {error.field}: {error.message}"
+            for row in self.rows
+            for error in row.errors
+        ]
+
+    def summary(self) -> str:
+        """`N rows: A new, B changed, C unchanged, E errors` (E counts rows with errors)."""
+        counts = self.counts
+        return (
+            f"{len(self.rows)} rows: {counts[Outcome.NEW]} new, {counts[Outcome.CHANGED]} "
+            f"changed, {counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.ERROR]} errors"
+        )
+
+    def fingerprint(self) -> str:
+        """A digest of what applying would do, to tell whether the data moved since a preview."""
+        digest = hashlib.sha256(self.sha256.encode())
+        for row in self.rows:
+            if row.outcome in (Outcome.NEW, Outcome.CHANGED):
+                digest.update(json.dumps(row.effect()).encode())
+        return digest.hexdigest()
