@@ -41,4 +41,4 @@ def import_plan():
 @bp.post("/plan/import/confirm")
 @requires(Role.EDITOR)
 def confirm_import():
-    return confirm_upload(PLAN_PAGES, ConfirmImportForm())
+    return confirm_upload(PLAN_PAGES, ConfirmImportForm)

@@ -11,7 +11,16 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from tracker.errors import DomainError
+from tracker.plan.importing.reader import SourceRow
+
+Progress = Callable[[int], None]
+PROGRESS_STEP = 250
+_T = TypeVar("_T")
 
 
 class Outcome(enum.StrEnum):
@@ -64,6 +73,29 @@ class PreviewRow:
         return [self.number, self.fips, self.outcome, changes]
 
 
+def flag_uncalculated(row: PreviewRow, source: SourceRow) -> None:
+    """An error for each cell holding a formula that was never calculated (no saved value)."""
+    for column in sorted(source.uncalculated):
+        row.error(
+            column,
+            "the cell holds a formula with no saved value; open the file in a spreadsheet "
+            "program, save it, and import it again.",
+        )
+
+
+def with_progress(items: Iterable[_T], progress: Progress | None) -> Iterator[_T]:
+    """`items`, telling `progress` (a progress bar's update) every PROGRESS_STEP items and once
+    more for the rest at the end."""
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if progress is not None and done % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
+    if progress is not None and done % PROGRESS_STEP:
+        progress(done % PROGRESS_STEP)
+
+
 @dataclass
 class ImportPreview:
     filename: str
@@ -83,6 +115,15 @@ class ImportPreview:
     @property
     def has_errors(self) -> bool:
         return any(row.errors for row in self.rows)
+
+    def refuse_if_errors(self) -> None:
+        """Applying a file with any error row is refused whole (DomainError)."""
+        if self.has_errors:
+            raise DomainError(
+                f"{self.filename} has {self.counts[Outcome.ERROR]} rows with errors; "
+                "nothing was imported.",
+                field="file",
+            )
 
     @property
     def changes_anything(self) -> bool:

@@ -101,6 +101,17 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def cell_text(value: object) -> str:
+    """A cell as text: numbers without a trailing ".0" (FIPS codes typed as numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
 def read_plan_file(filename: str, data: bytes) -> SourceFile:
     """The rows of a CSV or XLSX plan file; ImportFileError when the file cannot be a plan."""
     return read_import_file(filename, data, PLAN_LAYOUT)

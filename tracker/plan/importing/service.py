@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -31,13 +30,18 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plan import services as plan
 from tracker.plan.importing.dates import parse_date
-from tracker.plan.importing.preview import FieldChange, ImportPreview, Outcome, PreviewRow
-from tracker.plan.importing.reader import SourceFile, SourceRow, read_plan_file
+from tracker.plan.importing.preview import (
+    FieldChange,
+    ImportPreview,
+    Outcome,
+    PreviewRow,
+    Progress,
+    flag_uncalculated,
+    with_progress,
+)
+from tracker.plan.importing.reader import SourceFile, SourceRow, cell_text, read_plan_file
 from tracker.plan.importing.resolver import Resolver
 from tracker.plan.models import Activation, PlanChangeKind
-
-Progress = Callable[[int], None]
-PROGRESS_STEP = 250
 
 
 @dataclass
@@ -104,17 +108,6 @@ def _activations() -> dict[str, dt.date]:
     return {fips: activated_on for fips, activated_on in db.session.execute(statement)}
 
 
-def cell_text(value: object) -> str:
-    """A cell as text: numbers without a trailing ".0" (FIPS codes typed as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def preview_import(
     filename: str,
     data: bytes,
@@ -136,7 +129,7 @@ def preview_import(
     on = today()
     first_row: dict[str, int] = {}
     rows: list[RowPreview] = []
-    for index, source_row in enumerate(source.rows, start=1):
+    for source_row in with_progress(source.rows, progress):
         row = _check_row(source_row, filename, resolver, on)
         if row.fips is not None:
             if row.fips in first_row:
@@ -151,10 +144,6 @@ def preview_import(
                 _compare(row, in_force.get(row.fips), activations.get(row.fips))
         row.outcome = _outcome(row, in_force, activations)
         rows.append(row)
-        if progress is not None and index % PROGRESS_STEP == 0:
-            progress(PROGRESS_STEP)
-    if progress is not None and len(rows) % PROGRESS_STEP:
-        progress(len(rows) % PROGRESS_STEP)
     return ImportPreview(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -172,12 +161,7 @@ def _check_row(source: SourceRow, filename: str, resolver: Resolver, on: dt.date
         jurisdiction=cell_text(values.get("jurisdiction")),
         reason=cell_text(values.get("reason")) or default_reason(filename),
     )
-    for column in sorted(source.uncalculated):
-        row.error(
-            column,
-            "the cell holds a formula with no saved value; open the file in a spreadsheet "
-            "program, save it, and import it again.",
-        )
+    flag_uncalculated(row, source)
     try:
         entry = resolver.resolve(row.state, row.jurisdiction)
         row.fips, row.label = entry.fips, entry.label
@@ -271,18 +255,13 @@ def apply_import(
     or rolls back on any error: all or nothing). A preview with errors is refused whole; one
     with nothing new or changed writes nothing at all, not even an audit event.
     """
-    if preview.has_errors:
-        raise DomainError(
-            f"{preview.filename} has {preview.counts[Outcome.ERROR]} rows with errors; "
-            "nothing was imported.",
-            field="file",
-        )
+    preview.refuse_if_errors()
     if not any(row.schedule or row.activate for row in preview.rows):
         # Nothing to write, so nothing to audit: a repeated import leaves no trace.
         return ImportResult(plan_changes=0, activations=0)
     source = import_source(preview.filename)
     plan_changes = activations = 0
-    for index, row in enumerate(preview.rows, start=1):
+    for row in with_progress(preview.rows, progress):
         if row.schedule:
             plan.schedule(
                 row.fips,
@@ -298,10 +277,6 @@ def apply_import(
                 row.fips, row.activated_on, source=source, recorded_at=recorded_at
             )
             activations += 1
-        if progress is not None and index % PROGRESS_STEP == 0:
-            progress(PROGRESS_STEP)
-    if progress is not None and len(preview.rows) % PROGRESS_STEP:
-        progress(len(preview.rows) % PROGRESS_STEP)
     counts = preview.counts
     record(
         "plan.import",

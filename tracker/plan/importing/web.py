@@ -75,8 +75,12 @@ def show_upload(pages: ImportPages, form, confirm_form_class):
     return render_template(pages.upload_template, form=form, pages=pages), status
 
 
-def confirm_upload(pages: ImportPages, form):
+def confirm_upload(pages: ImportPages, form_class):
     """Apply the sealed file if what it would do is still what the person previewed."""
+    # The sealed file comes back as a form field: allow it the size of the largest file (its
+    # compressed, base64-encoded copy is at most a third larger, plus the other fields).
+    request.max_form_memory_size = pages.max_bytes * 4 // 3 + 64 * 1024
+    form = form_class()
     try:
         if not form.validate_on_submit():
             raise SealBroken("missing fields")

@@ -1,0 +1,412 @@
+"""Importing monthly statistics: every row validated into a preview, then applied all-or-nothing.
+
+The file is read by the plan import's reader (one row per jurisdiction and month; columns in
+STATISTICS_LAYOUT) and names its jurisdiction through the same resolver. Rules, in the order a
+row meets them:
+- the row names one jurisdiction: by `fips`, or by `state` and `jurisdiction` (when both are
+  given they must agree), and one month (YYYY-MM, or any date within it), at most once per file;
+- every count is a whole number, 0 or more; matches <= submissions; level1 + level2 + level3 +
+  non_criminal <= matches;
+- the month has ended, and is not before the month the jurisdiction activated (statistics exist
+  only after activation: a jurisdiction that has not activated has none);
+- against the version in force, a row is *new* when the month has no figures yet, *unchanged*
+  when it repeats them, *changed* otherwise.
+Applying adds a version for each new and changed row; a changed month's earlier version stays,
+stamped with the moment it was superseded, so the history of every month is kept. One audit
+event records the import; importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tracker.audit.services import current_actor, record
+from tracker.dates import today
+from tracker.db import utcnow
+from tracker.errors import Conflict, DomainError
+from tracker.extensions import db
+from tracker.outcomes.models import COUNT_FIELDS, LEVEL_FIELDS, MonthlyStatistics
+from tracker.outcomes.quarters import month_start
+from tracker.plan.importing.dates import parse_date
+from tracker.plan.importing.preview import (
+    FieldChange,
+    ImportPreview,
+    Outcome,
+    PreviewRow,
+    Progress,
+    flag_uncalculated,
+    with_progress,
+)
+from tracker.plan.importing.reader import (
+    COLUMN_ALIASES,
+    Layout,
+    SourceFile,
+    SourceRow,
+    cell_text,
+    read_import_file,
+)
+from tracker.plan.importing.resolver import Resolver
+from tracker.plan.models import Activation
+
+STATISTICS_ALIASES: dict[str, str] = {
+    **{name: "state" for name, column in COLUMN_ALIASES.items() if column == "state"},
+    **{name: "jurisdiction" for name in ("jurisdiction", "jurisdiction_name", "county",
+                                          "county_name", "county_equivalent", "name")},
+    **{name: "fips" for name in ("fips", "fips_code", "county_fips", "jurisdiction_fips")},
+    **{name: "month" for name in ("month", "reporting_month", "period", "month_of")},
+    **{name: "submissions" for name in ("submissions", "fingerprints_submitted",
+                                         "fingerprint_submissions", "submitted")},
+    **{name: "matches" for name in ("matches", "idr_matches", "matched")},
+    **{name: "level1" for name in ("level1", "level_1", "l1", "level_1_identifications")},
+    **{name: "level2" for name in ("level2", "level_2", "l2", "level_2_identifications")},
+    **{name: "level3" for name in ("level3", "level_3", "l3", "level_3_identifications")},
+    **{name: "non_criminal" for name in ("non_criminal", "noncriminal", "no_conviction",
+                                          "non_criminal_identifications")},
+    **{name: "removed" for name in ("removed", "removals", "removed_count")},
+}  # fmt: skip
+STATISTICS_LAYOUT = Layout(
+    aliases=STATISTICS_ALIASES,
+    required=("month", *COUNT_FIELDS),
+    one_of=(("fips", "jurisdiction"),),
+    markers=("month", "fips", "jurisdiction"),
+    # Ten years of every jurisdiction's months (3,233 x 120 = 387,960) fit in one file.
+    max_rows=500_000,
+    guide="docs/statistics.md",
+)
+WRITTEN_HEADINGS = ("Month", "State", "Jurisdiction or FIPS (as written)")
+_MONTH = re.compile(r"(\d{4})[-/](\d{1,2})")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+@dataclass
+class StatisticsRow(PreviewRow):
+    """One file row: a jurisdiction's counts for one month, and what applying them would do."""
+
+    month_text: str = ""
+    state: str = ""
+    jurisdiction: str = ""
+    month: dt.date | None = None
+    counts: tuple[int, ...] | None = None  # in COUNT_FIELDS order
+    replaces_id: int | None = None  # the version in force that a changed row supersedes
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return (self.month_text, self.state, self.jurisdiction)
+
+    @property
+    def note(self) -> str:
+        if self.outcome is not Outcome.NEW or self.counts is None:
+            return ""
+        return "; ".join(
+            f"{name} {value:,}" for name, value in zip(COUNT_FIELDS, self.counts, strict=True)
+        )
+
+    def effect(self) -> list:
+        return [self.number, self.fips, str(self.month), self.outcome, list(self.counts or ())]
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsImportResult:
+    added: int  # months that had no figures
+    replaced: int  # months whose figures were superseded
+
+
+def parse_month(value: object, field: str = "month") -> dt.date:
+    """The month a cell names, as its first day: "2010-09", "2010/9", or any date within it."""
+    if isinstance(value, str) and (match := _MONTH.fullmatch(value.strip())):
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12:
+            return dt.date(year, month, 1)
+        raise DomainError(f"{value!r} is not a month: there is no month {month}.", field=field)
+    try:
+        day = parse_date(value, field)
+    except DomainError as exc:
+        raise DomainError(
+            f"{value!r} is not a month: write it as 2010-09 (or a date within the month).",
+            field=field,
+        ) from exc
+    if day is None:
+        raise DomainError("the month is blank: write it as 2010-09.", field=field)
+    return month_start(day)
+
+
+def parse_count(value: object, field: str) -> int:
+    """A count cell as a whole number, 0 or more ("1,234" and 12.0 are accepted)."""
+    if isinstance(value, bool):
+        raise DomainError(f"{value!r} is not a count.", field=field)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            value = None
+        elif _THOUSANDS.fullmatch(text):
+            value = int(text.replace(",", ""))
+        elif re.fullmatch(r"[-+]?\d+(?:\.0+)?", text):
+            value = int(float(text))
+    if value is None:
+        raise DomainError("is blank: give a whole number (0 when there were none).", field=field)
+    if not isinstance(value, int):
+        raise DomainError(f"{value!r} is not a whole number.", field=field)
+    if value < 0:
+        raise DomainError(f"{value} is negative: counts are 0 or more.", field=field)
+    return value
+
+
+def read_statistics_file(filename: str, data: bytes) -> SourceFile:
+    """The rows of a CSV or XLSX statistics file; ImportFileError when it cannot be one."""
+    return read_import_file(filename, data, STATISTICS_LAYOUT)
+
+
+@dataclass(frozen=True, slots=True)
+class _InForce:
+    id: int
+    counts: tuple[int, ...]
+
+
+def _in_force(months: set[dt.date]) -> dict[tuple[str, dt.date], _InForce]:
+    """The version in force of every (jurisdiction, month) for the given months."""
+    if not months:
+        return {}
+    columns = [getattr(MonthlyStatistics, name) for name in COUNT_FIELDS]
+    statement = select(
+        MonthlyStatistics.id, MonthlyStatistics.jurisdiction_fips, MonthlyStatistics.month, *columns
+    ).where(
+        MonthlyStatistics.superseded_at.is_(None),
+        MonthlyStatistics.month.between(min(months), max(months)),
+    )
+    return {
+        (fips, month): _InForce(row_id, tuple(counts))
+        for row_id, fips, month, *counts in db.session.execute(statement)
+    }
+
+
+def preview_statistics_import(
+    filename: str,
+    data: bytes,
+    *,
+    source: SourceFile | None = None,
+    progress: Progress | None = None,
+) -> ImportPreview:
+    """Read and check every row of a statistics file against what is recorded; write nothing.
+
+    Raises ImportFileError when the file as a whole is unusable; row problems are collected in
+    the preview, so all of them are reported at once. The registry, the activations and the
+    figures in force are each loaded in one query.
+    """
+    source = source or read_statistics_file(filename, data)
+    resolver = Resolver.from_database()
+    activations = dict(
+        db.session.execute(select(Activation.jurisdiction_fips, Activation.activated_on)).all()
+    )
+    this_month = month_start(today())
+    rows = [
+        _check_row(source_row, resolver, activations, this_month)
+        for source_row in with_progress(source.rows, progress)
+    ]
+    recorded = _in_force({row.month for row in rows if row.month is not None})
+    first_row: dict[tuple[str, dt.date], int] = {}
+    for row in rows:
+        if row.fips is not None and row.month is not None:
+            key = (row.fips, row.month)
+            if key in first_row:
+                row.error(
+                    "month",
+                    f"{row.label} has {row.month:%Y-%m} on row {first_row[key]} too; give each "
+                    "jurisdiction and month once per file.",
+                )
+            else:
+                first_row[key] = row.number
+        _compare(row, recorded)
+    return ImportPreview(
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        rows=rows,
+        ignored_columns=source.ignored_columns,
+        written_headings=WRITTEN_HEADINGS,
+    )
+
+
+def _check_row(
+    source: SourceRow, resolver: Resolver, activations: dict[str, dt.date], this_month: dt.date
+) -> StatisticsRow:
+    values = source.values
+    row = StatisticsRow(
+        number=source.number,
+        month_text=cell_text(values.get("month")),
+        state=cell_text(values.get("state")),
+        jurisdiction=cell_text(values.get("fips")) or cell_text(values.get("jurisdiction")),
+    )
+    flag_uncalculated(row, source)
+    _resolve(row, resolver, values)
+    try:
+        row.month = parse_month(values.get("month"))
+    except DomainError as exc:
+        row.error("month", exc.message)
+    counts = []
+    for name in COUNT_FIELDS:
+        try:
+            counts.append(parse_count(values.get(name), name))
+        except DomainError as exc:
+            row.error(name, exc.message)
+    if row.errors:
+        return row
+    row.counts = tuple(counts)
+    figures = dict(zip(COUNT_FIELDS, counts, strict=True))
+    if figures["matches"] > figures["submissions"]:
+        row.error(
+            "matches",
+            f"{figures['matches']:,} matches out of {figures['submissions']:,} submissions: "
+            "matches cannot exceed submissions.",
+        )
+    identified = sum(figures[name] for name in LEVEL_FIELDS)
+    if identified > figures["matches"]:
+        row.error(
+            "non_criminal",
+            f"level1 + level2 + level3 + non_criminal = {identified:,}, more than the "
+            f"{figures['matches']:,} matches.",
+        )
+    if row.month >= this_month:
+        row.error("month", f"{row.month:%Y-%m} has not ended yet.")
+    activated_on = activations.get(row.fips)
+    if activated_on is None:
+        row.error(
+            "month",
+            f"{row.label} has not activated; statistics start with the month it activates.",
+        )
+    elif row.month < month_start(activated_on):
+        row.error(
+            "month",
+            f"{row.month:%Y-%m} is before {row.label} activated on "
+            f"{activated_on.isoformat()}; statistics start with the month of activation.",
+        )
+    return row
+
+
+def _resolve(row: StatisticsRow, resolver: Resolver, values: dict[str, object]) -> None:
+    """Find the row's jurisdiction by FIPS code or by state and name; both must agree."""
+    fips_text = cell_text(values.get("fips"))
+    name_text = cell_text(values.get("jurisdiction"))
+    try:
+        entry = resolver.resolve(row.state, fips_text or name_text)
+        if fips_text and name_text and not name_text.isdigit() and row.state:
+            named = resolver.resolve(row.state, name_text)
+            if named.fips != entry.fips:
+                raise DomainError(
+                    f"fips {fips_text} is {entry.label} but the jurisdiction column says "
+                    f"{name_text!r} ({named.label}); correct one of them.",
+                    field="fips",
+                )
+    except DomainError as exc:
+        row.error(exc.field or "jurisdiction", exc.message)
+    else:
+        row.fips, row.label = entry.fips, entry.label
+
+
+def _compare(row: StatisticsRow, recorded: dict[tuple[str, dt.date], _InForce]) -> None:
+    if row.errors:
+        row.outcome = Outcome.ERROR
+        return
+    current = recorded.get((row.fips, row.month))
+    if current is None:
+        row.outcome = Outcome.NEW
+    elif current.counts == row.counts:
+        row.outcome = Outcome.UNCHANGED
+    else:
+        row.outcome = Outcome.CHANGED
+        row.replaces_id = current.id
+        row.changes = [
+            FieldChange(name, before, after)
+            for name, before, after in zip(COUNT_FIELDS, current.counts, row.counts, strict=True)
+            if before != after
+        ]
+
+
+def import_source(filename: str) -> str:
+    return f"import: {filename}"[:300]
+
+
+CHUNK = 1000
+
+
+def apply_statistics_import(
+    preview: ImportPreview, *, progress: Progress | None = None
+) -> StatisticsImportResult:
+    """Add a version for each new and changed month of `preview` and supersede the versions
+    they replace, all stamped with one moment; flush only (the caller commits once).
+
+    The preview must have been computed in this same transaction. A preview with errors is
+    refused whole; one with nothing new or changed writes nothing, not even an audit event.
+    Conflict when another import recorded the same months since the preview.
+    """
+    preview.refuse_if_errors()
+    rows = [row for row in preview.rows if row.outcome in (Outcome.NEW, Outcome.CHANGED)]
+    if not rows:
+        return StatisticsImportResult(added=0, replaced=0)
+    now = utcnow()
+    actor = current_actor()
+    source = import_source(preview.filename)
+    replaced = [row.replaces_id for row in rows if row.replaces_id is not None]
+    for start in range(0, len(replaced), CHUNK):
+        ids = replaced[start : start + CHUNK]
+        result = db.session.execute(
+            update(MonthlyStatistics)
+            .where(MonthlyStatistics.id.in_(ids), MonthlyStatistics.superseded_at.is_(None))
+            .values(superseded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != len(ids):
+            raise _moved()
+    versions = (
+        {
+            "jurisdiction_fips": row.fips,
+            "month": row.month,
+            **dict(zip(COUNT_FIELDS, row.counts, strict=True)),
+            "source": source,
+            "is_demo": False,
+            "recorded_by_id": actor.id if actor is not None else None,
+            "recorded_at": now,
+        }
+        for row in with_progress(rows, progress)
+    )
+    try:
+        batch: list[dict] = []
+        for version in versions:
+            batch.append(version)
+            if len(batch) == CHUNK:
+                db.session.execute(insert(MonthlyStatistics), batch)
+                batch = []
+        if batch:
+            db.session.execute(insert(MonthlyStatistics), batch)
+    except IntegrityError as exc:
+        raise _moved() from exc
+    counts = preview.counts
+    record(
+        "stats.import",
+        "statistics_import",
+        preview.filename[:60],
+        after={
+            "filename": preview.filename,
+            "sha256": preview.sha256,
+            "rows": len(preview.rows),
+            "new": counts[Outcome.NEW],
+            "changed": counts[Outcome.CHANGED],
+            "unchanged": counts[Outcome.UNCHANGED],
+            "months": sorted({row.month.isoformat()[:7] for row in rows}),
+        },
+    )
+    db.session.flush()
+    return StatisticsImportResult(added=len(rows) - len(replaced), replaced=len(replaced))
+
+
+def _moved() -> Conflict:
+    return Conflict(
+        "Another import recorded statistics for the same months meanwhile; nothing was "
+        "imported. Preview the file again."
+    )

@@ -1,0 +1,164 @@
+"""The review's funnel plots and a jurisdiction's monthly charts, as server-rendered SVG.
+
+Pure functions of the computed figures. In a funnel plot every jurisdiction is a link with an
+accessible name (its figures and whether it is flagged), so each point is reachable by keyboard;
+flagged points differ by shape as well as colour. The pages pair each chart with a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from markupsafe import Markup, escape
+
+from tracker.charts import Scale, log_ticks, nice_ticks, svg_frame
+from tracker.formatting import percent
+from tracker.outcomes.funnel import Assessment
+from tracker.outcomes.models import Metric
+from tracker.outcomes.quarters import month_label
+from tracker.outcomes.services import MonthFigures
+
+WIDTH, HEIGHT = 760, 380
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
+CURVE_POINTS = 120
+
+
+def point_name(label: str, a: Assessment, metric: Metric) -> str:
+    """What a point reads as: "Travis County, TX: 40 of 212 identifications with no criminal
+    conviction, 18.9%, z 2.41, above the 99.8% limit"."""
+    text = f"{label}: {metric.phrase(a.count, a.cases)}, {percent(a.rate)}"
+    if a.z is not None:
+        text += f", z {a.z:.2f}"
+    return f"{text}, {a.verdict}"
+
+
+def _mark(x: float, y: float, a: Assessment) -> str:
+    if a.small:
+        return f'<circle class="point-small" cx="{x}" cy="{y}" r="3"/>'
+    if a.direction == "high":
+        return f'<path class="point-high" d="M{x},{y - 5.5}l5,8.5h-10z"/>'
+    if a.direction == "low":
+        return f'<path class="point-low" d="M{x},{y + 5.5}l5,-8.5h-10z"/>'
+    return f'<circle class="point" cx="{x}" cy="{y}" r="3"/>'
+
+
+def funnel_plot(review, href: Callable[[str], str]) -> Markup:
+    """The funnel of one metric (a review.MetricReview): rate against cases (log scale), the
+    national rate, the 95 % and 99.8 % limits, and every jurisdiction as a linked point."""
+    metric, funnel = review.metric, review.funnel
+    points = funnel.assessments
+    if not points or funnel.target is None:
+        return Markup("")
+    chart_id = f"funnel-{metric.value}"
+    low_n = max(1, min(a.cases for a in points))
+    high_n = max(max(a.cases for a in points), low_n * 10)
+    grid = np.unique(np.geomspace(low_n, high_n, CURVE_POINTS).round())
+    limits = funnel.limits(grid)
+    top = max(max(a.rate for a in points), float(np.nanmax(limits["99.8%"][1])), funnel.target)
+    top = min(1.0, top * 1.05 + 0.01)
+    x = Scale(low_n, high_n, LEFT, WIDTH - RIGHT, log=True)
+    y = Scale(0, top, HEIGHT - BOTTOM, TOP)
+    body = []
+    for tick in nice_ticks(0, top):
+        if tick <= top:
+            body.append(
+                f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick)}" y2="{y(tick)}"/>'
+                f'<text class="axis" x="{LEFT - 6}" y="{y(tick) + 4}" text-anchor="end">{percent(tick, 0)}</text>'
+            )
+    for tick in log_ticks(low_n, high_n):
+        body.append(
+            f'<line class="grid" x1="{x(tick)}" x2="{x(tick)}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
+            f'<text class="axis" x="{x(tick)}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{tick:,.0f}</text>'
+        )
+    body.append(
+        f'<text class="axis-title" x="{(LEFT + WIDTH - RIGHT) / 2}" y="{HEIGHT - 8}" '
+        f'text-anchor="middle">{escape(metric.cases_noun.capitalize())} in the quarter (log scale)</text>'
+    )
+    body.append(
+        f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(funnel.target)}" y2="{y(funnel.target)}"/>'
+    )
+    for name, css in (("95%", "limit-95"), ("99.8%", "limit-998")):
+        for curve in limits[name]:
+            path = " ".join(f"{x(n)},{y(v)}" for n, v in zip(grid, curve, strict=True))
+            body.append(f'<polyline class="{css}" points="{path}"/>')
+    labels = review.places
+    # Flagged points last, so they are drawn on top and come last in the keyboard order.
+    for a in sorted(points, key=lambda a: (a.flagged, a.key)):
+        name = point_name(labels[a.key].label, a, metric)
+        body.append(
+            f'<a href="{href(a.key)}" aria-label="{escape(name)}">'
+            f"<title>{escape(name)}</title>{_mark(x(a.cases), y(a.rate), a)}</a>"
+        )
+    description = (
+        f"{metric.label}: {len(points):,} jurisdictions, national rate {percent(funnel.target)}; "
+        f"{len(review.flagged('high')):,} above and {len(review.flagged('low')):,} below the "
+        f"95% limits; {len(review.small):,} too small to judge."
+    )
+    return svg_frame(
+        "funnel-plot", chart_id, WIDTH, HEIGHT, f"Funnel plot: {metric.label}", description, body,
+        interactive=True,
+    )  # fmt: skip
+
+
+# (field, css class, label) of the series a jurisdiction's monthly charts draw.
+ACTIVITY_SERIES = (
+    ("submissions", "series-1", "Fingerprints submitted"),
+    ("matches", "series-2", "Matches"),
+)
+OUTCOME_SERIES = (
+    ("level1", "series-1", "Level 1"),
+    ("level2", "series-2", "Level 2"),
+    ("level3", "series-3", "Level 3"),
+    ("non_criminal", "series-4", "No criminal conviction"),
+    ("removed", "series-5", "Removals"),
+)
+
+
+def monthly_chart(
+    chart_id: str,
+    title: str,
+    months: Sequence[MonthFigures],
+    series: Sequence[tuple[str, str, str]],
+) -> Markup:
+    """A line per series over the months since activation; gaps where a month has no figures."""
+    reported = [m for m in months if m.counts is not None]
+    if not reported:
+        return Markup("")
+    top = max(max(m.counts[f] for m in reported for f, _, _ in series), 1)
+    ticks = nice_ticks(0, top)
+    top = max(top, ticks[-1])
+    x = Scale(0, max(len(months) - 1, 1), LEFT, WIDTH - RIGHT)
+    y = Scale(0, top, HEIGHT - BOTTOM, TOP)
+    body = [
+        f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t)}" y2="{y(t)}"/>'
+        f'<text class="axis" x="{LEFT - 6}" y="{y(t) + 4}" text-anchor="end">{t:,.0f}</text>'
+        for t in ticks
+    ]
+    for index, figures in enumerate(months):
+        if figures.month.month == 1 or index == 0:
+            body.append(
+                f'<text class="axis" x="{x(index)}" y="{HEIGHT - BOTTOM + 16}" '
+                f'text-anchor="middle">{figures.month:%b %Y}</text>'
+            )
+    for field, css, _ in series:
+        runs: list[list[str]] = [[]]
+        for index, figures in enumerate(months):
+            if figures.counts is None:
+                runs.append([])
+            else:
+                runs[-1].append(f"{x(index)},{y(figures.counts[field])}")
+        for run in runs:
+            if len(run) == 1:
+                cx, cy = run[0].split(",")
+                body.append(f'<circle class="{css}" cx="{cx}" cy="{cy}" r="2.5"/>')
+            elif run:
+                body.append(f'<polyline class="line {css}" points="{" ".join(run)}"/>')
+    last = reported[-1]
+    description = (
+        f"{title}, {month_label(months[0].month)} to {month_label(months[-1].month)}. "
+        f"{month_label(last.month)}: "
+        + "; ".join(f"{label} {last.counts[field]:,}" for field, _, label in series)
+        + "."
+    )
+    return svg_frame("monthly-chart", chart_id, WIDTH, HEIGHT, title, description, body)

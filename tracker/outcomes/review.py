@@ -1,0 +1,187 @@
+"""The quarterly statistical review: each metric's funnel over every jurisdiction that reported,
+the outliers it flags, and the editors' dispositions of them, with earlier quarters' as history.
+
+The review is computed from the statistics in force whenever it is asked for (nothing about the
+flags is stored); a disposition keeps the flag as it stood when it was recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.outcomes.dispositions import DispositionRecord, dispositions_for_review
+from tracker.outcomes.funnel import Assessment, Funnel, Unit, assess
+from tracker.outcomes.models import COUNT_FIELDS, Metric, MonthlyStatistics
+from tracker.outcomes.quarters import Quarter
+from tracker.outcomes.services import Totals, in_force
+from tracker.registry.models import Jurisdiction, State
+
+M = MonthlyStatistics
+# Flagged jurisdictions are listed widest limit first, then by how far they stand out.
+LIMIT_ORDER = {"99.8%": 0, "95%": 1}
+
+
+@dataclass(frozen=True)
+class Place:
+    fips: str
+    name: str
+    state: str  # postal code
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.state}"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A jurisdiction the funnel flags, with what the editors decided about it."""
+
+    place: Place
+    metric: Metric
+    assessment: Assessment
+    # This quarter's dispositions of it, newest first (the first is the one in force).
+    dispositions: tuple[DispositionRecord, ...]
+    # Earlier quarters' final dispositions of it for the same metric, newest first.
+    history: tuple[DispositionRecord, ...]
+
+    @property
+    def disposition(self) -> DispositionRecord | None:
+        return self.dispositions[0] if self.dispositions else None
+
+
+@dataclass(frozen=True)
+class MetricReview:
+    metric: Metric
+    funnel: Funnel
+    flags: tuple[Flag, ...]  # widest limit first, then by |z|
+    small: tuple[tuple[Place, Assessment], ...]  # too few cases to judge, by FIPS code
+    places: dict[str, Place]
+
+    def flagged(self, direction: str) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if f.assessment.direction == direction)
+
+    def flag_of(self, fips: str) -> Flag | None:
+        return next((f for f in self.flags if f.place.fips == fips), None)
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Last quarter's disposition of a flag, and whether this quarter flags it again."""
+
+    record: DispositionRecord
+    place: Place
+    flagged_again: bool
+
+
+@dataclass(frozen=True)
+class QuarterReview:
+    quarter: Quarter
+    min_cases: int
+    totals: Totals
+    metrics: tuple[MetricReview, ...]
+    carried_over: tuple[Carried, ...]
+
+    def metric(self, metric: Metric) -> MetricReview:
+        return next(m for m in self.metrics if m.metric is metric)
+
+    @property
+    def has_data(self) -> bool:
+        return self.totals.jurisdictions > 0
+
+
+def min_cases() -> int:
+    """The fewest cases (identifications, or submissions for the match rate) a jurisdiction
+    needs in a quarter to be judged: TRACKER_REVIEW_MIN_CASES."""
+    return current_app.config["TRACKER_REVIEW_MIN_CASES"]
+
+
+def quarter_counts(quarter: Quarter) -> tuple[dict[str, Place], dict[str, dict[str, int]]]:
+    """Each reporting jurisdiction's counts summed over the quarter (one grouped query)."""
+    statement = (
+        select(
+            M.jurisdiction_fips,
+            Jurisdiction.full_name,
+            State.postal,
+            *[func.sum(getattr(M, name)) for name in COUNT_FIELDS],
+        )
+        .join(Jurisdiction, Jurisdiction.fips == M.jurisdiction_fips)
+        .join(State, State.fips == Jurisdiction.state_fips)
+        .where(in_force(), M.month.between(quarter.first_month, quarter.last_month))
+        .group_by(M.jurisdiction_fips, Jurisdiction.full_name, State.postal)
+        .order_by(M.jurisdiction_fips)
+    )
+    places: dict[str, Place] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for fips, name, postal, *sums in db.session.execute(statement):
+        places[fips] = Place(fips, name, postal)
+        counts[fips] = {field: int(value) for field, value in zip(COUNT_FIELDS, sums, strict=True)}
+    return places, counts
+
+
+def assess_metric(metric: Metric, counts: dict[str, dict[str, int]], minimum: int) -> Funnel:
+    """The funnel of one metric over the jurisdictions' quarter counts."""
+    count_field, case_fields = metric.count_field, metric.case_fields
+    units = [
+        Unit(fips, figures[count_field], sum(figures[f] for f in case_fields))
+        for fips, figures in counts.items()
+    ]
+    return assess(units, minimum)
+
+
+def review_quarter(quarter: Quarter) -> QuarterReview:
+    """The review of `quarter`: every metric's funnel, its flags with their dispositions and
+    history, those too small to judge, and last quarter's dispositions carried over."""
+    minimum = min_cases()
+    places, counts = quarter_counts(quarter)
+    totals = Totals(
+        len(counts),
+        *(sum(figures[name] for figures in counts.values()) for name in COUNT_FIELDS),
+    )
+    funnels = {metric: assess_metric(metric, counts, minimum) for metric in Metric}
+    flagged_keys = {
+        (metric, a.key) for metric, funnel in funnels.items() for a in funnel.assessments
+        if a.flagged
+    }  # fmt: skip
+    current, earlier, previous = dispositions_for_review(
+        str(quarter), str(quarter.previous()), {fips for _, fips in flagged_keys}
+    )
+    metrics = []
+    for metric, funnel in funnels.items():
+        flags = [
+            Flag(
+                places[a.key],
+                metric,
+                a,
+                tuple(current.get((metric, a.key), ())),
+                tuple(earlier.get((metric, a.key), ())),
+            )
+            for a in funnel.assessments
+            if a.flagged
+        ]
+        flags.sort(key=lambda f: (LIMIT_ORDER[f.assessment.limit], -abs(f.assessment.z or 0)))
+        small = tuple((places[a.key], a) for a in funnel.assessments if a.small)
+        metrics.append(MetricReview(metric, funnel, tuple(flags), small, places))
+    carried = tuple(
+        Carried(
+            record,
+            places.get(record.fips) or Place(record.fips, record.jurisdiction, record.state),
+            (record.metric, record.fips) in flagged_keys,
+        )
+        for record in previous
+    )
+    return QuarterReview(quarter, minimum, totals, tuple(metrics), carried)
+
+
+def flag_for(quarter: Quarter, metric: Metric, fips: str) -> Flag | None:
+    """The flag the review of `quarter` raises on one jurisdiction for one metric, if any."""
+    return review_quarter(quarter).metric(metric).flag_of(fips)
+
+
+def review_moment() -> dt.datetime:
+    """When a review is computed (pages and files state it)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
