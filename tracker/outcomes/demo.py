@@ -66,7 +66,9 @@ def demo_statistics_rows(activations: list[tuple[str, dt.date]]) -> list[dict]:
     for fips, activated_on in sorted(activations):
         months = _months(activated_on)
         size = rng.lognormal(4.3, 1.1) * (25 if fips in large or fips in PLANTED else 1)
-        match_rate = rng.beta(MATCH_RATE * MATCH_CONCENTRATION, (1 - MATCH_RATE) * MATCH_CONCENTRATION)
+        match_rate = rng.beta(
+            MATCH_RATE * MATCH_CONCENTRATION, (1 - MATCH_RATE) * MATCH_CONCENTRATION
+        )
         mix = rng.dirichlet(np.array(LEVEL_MIX) * MIX_CONCENTRATION)
         planted_mix, planted_rate = PLANTED.get(fips, (None, None))
         mix = np.array(planted_mix) if planted_mix else mix

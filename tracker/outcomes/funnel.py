@@ -128,7 +128,7 @@ def overdispersion(z: np.ndarray) -> float:
 
 def is_overdispersed(phi: float, judged: int) -> bool:
     """True when I phi exceeds the 95th percentile of chi-square with I - 1 degrees of freedom."""
-    return judged > 1 and judged * phi > chi2.ppf(DISPERSION_TEST_LEVEL, judged - 1)
+    return bool(judged > 1 and judged * phi > chi2.ppf(DISPERSION_TEST_LEVEL, judged - 1))
 
 
 def assess(units: Sequence[Unit], min_cases: int) -> Funnel:

@@ -62,18 +62,23 @@ def _sums():
 
 
 def totals(
-    first_month: dt.date,
-    last_month: dt.date,
+    first_month: dt.date | None = None,
+    last_month: dt.date | None = None,
     *,
     state_fips: str | None = None,
     fips: str | None = None,
     known_at: dt.datetime | None = None,
 ) -> Totals:
-    """The statistics of the months first_month..last_month summed, nationally, for one state
-    or for one jurisdiction, with the number of jurisdictions that reported any month."""
+    """The statistics of the months first_month..last_month (either end open when None) summed,
+    nationally, for one state or for one jurisdiction, with the number of jurisdictions that
+    reported any of those months."""
     statement = select(func.count(func.distinct(M.jurisdiction_fips)), *_sums()).where(
-        in_force(known_at), M.month.between(first_month, last_month)
+        in_force(known_at)
     )
+    if first_month:
+        statement = statement.where(M.month >= month_start(first_month))
+    if last_month:
+        statement = statement.where(M.month <= month_start(last_month))
     if state_fips:
         statement = statement.where(state_range(state_fips))
     if fips:

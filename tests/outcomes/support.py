@@ -1,0 +1,62 @@
+"""Statistics files and activated jurisdictions for the outcomes tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from html import unescape
+
+from tests.plan_import.files import csv_bytes
+
+HEADER = (
+    "month", "fips", "submissions", "matches", "level1", "level2", "level3", "non_criminal",
+    "removed",
+)  # fmt: skip
+# Today, for every outcomes test: statistics up to May 2011 are for months that have ended.
+NOW = dt.datetime(2011, 6, 1, 12)
+# Anderson County, TX and Andrews County, TX (no real activation record): activated here.
+COUNTY, OTHER_COUNTY = "48001", "48003"
+ACTIVATED_ON = {COUNTY: dt.date(2010, 3, 10), OTHER_COUNTY: dt.date(2010, 5, 4)}
+
+
+def stats_csv(rows: Iterable[Sequence[object]], header: Sequence[str] | None = HEADER) -> bytes:
+    return csv_bytes(rows, header=header)
+
+
+def activate(app, activations: dict[str, dt.date] | None = None) -> None:
+    """Record the activations (default: the two counties above) and commit."""
+    from tracker.audit.services import set_command_actor
+    from tracker.extensions import db
+    from tracker.plan import services as plan
+
+    with app.app_context():
+        set_command_actor("test")
+        for fips, day in (activations or ACTIVATED_ON).items():
+            plan.record_activation(fips, day, source="test")
+        db.session.commit()
+
+
+def import_file(app, data: bytes, name: str = "stats.csv"):
+    """Preview and apply a statistics file through the service; returns (preview, result)."""
+    from tracker.audit.services import set_command_actor
+    from tracker.extensions import db
+    from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
+
+    with app.app_context():
+        set_command_actor("test")
+        preview = preview_statistics_import(name, data)
+        result = None if preview.has_errors else apply_statistics_import(preview)
+        db.session.commit()
+        return preview, result
+
+
+def upload(client, url: str, data: bytes, name: str = "stats.csv"):
+    return client.post(
+        url, data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
+
+
+def hidden(html: str, name: str) -> str:
+    return unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)[1])
