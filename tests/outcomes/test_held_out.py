@@ -4,31 +4,7 @@ direction, and the tiny county with an extreme rate on a handful of cases is lis
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
-import pytest
-import time_machine
-from sqlalchemy import select
-
 from tests.outcomes.data.make_held_out import PLANTED, SMALL_EXTREME, TEXAS
-from tests.outcomes.support import NOW, activate, import_file
-
-FILE = Path(__file__).resolve().parent / "data" / "held_out_2011q1.csv"
-
-
-@pytest.fixture()
-def held_out(app, database):
-    from tracker.extensions import db
-    from tracker.plan.models import Activation
-
-    with app.app_context():
-        already = set(db.session.scalars(select(Activation.jurisdiction_fips)))
-    with time_machine.travel(NOW, tick=False):
-        activate(app, {fips: dt.date(2010, 6, 1) for fips in TEXAS if fips not in already})
-        preview, result = import_file(app, FILE.read_bytes(), name=FILE.name)
-    assert not preview.has_errors, preview.error_lines()[:5]
-    assert result.added == 3 * len(TEXAS)
 
 
 def test_planted_outliers_are_flagged_both_ways_and_the_small_extreme_one_is_not(app, held_out):

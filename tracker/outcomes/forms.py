@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from tracker.outcomes.models import Disposition
@@ -32,7 +33,7 @@ class StatisticsUploadForm(FlaskForm):
 class DispositionForm(FlaskForm):
     disposition = RadioField(
         "Disposition",
-        choices=[(d.value, d.label) for d in Disposition],
+        choices=[SelectChoice(d.value, d.label) for d in Disposition],
         validators=[DataRequired("Choose a disposition.")],
     )
     note = TextAreaField(
