@@ -8,9 +8,10 @@ description (every chart is paired with a table of the same numbers on its page)
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from markupsafe import Markup, escape
 
 
@@ -33,6 +34,19 @@ class Scale:
             return round(self.start, 1)
         fraction = (self._t(value) - low) / (high - low)
         return round(self.start + fraction * (self.end - self.start), 1)
+
+    def many(self, values: Sequence[float]) -> list[float]:
+        """Every value mapped at once (for charts of thousands of points)."""
+        data = np.asarray(values, dtype=float)
+        if self.log:
+            data, low, high = np.log10(data), math.log10(self.low), math.log10(self.high)
+        else:
+            low, high = self.low, self.high
+        if high == low:
+            return [round(self.start, 1)] * len(data)
+        return np.round(
+            self.start + (data - low) / (high - low) * (self.end - self.start), 1
+        ).tolist()
 
 
 def scale(value: float, low: float, high: float, out_low: float, out_high: float) -> float:

@@ -329,3 +329,22 @@ def test_only_editors_import(client, signed_in):
     viewer = signed_in("viewer")
     assert viewer.get("/stats/import").status_code == 403
     assert viewer.post("/stats/import/confirm").status_code == 403
+
+
+def test_a_month_recorded_by_someone_else_meanwhile_refuses_the_whole_import(app, activated):
+    """Two imports of a new month at once: the second one's insert meets the first one's row
+    (the in-force index), and nothing of it is written, on either engine's bulk path."""
+    from tracker.errors import Conflict
+    from tracker.extensions import db
+    from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
+
+    data = stats_csv([GOOD, ("2010-05", OTHER_COUNTY, 10, 1, 0, 0, 0, 1, 0)])
+    with app.app_context():
+        preview = preview_statistics_import("late.csv", data)
+        assert preview.summary() == "2 rows: 2 new, 0 changed, 0 unchanged, 0 errors"
+    import_file(app, stats_csv([GOOD]), name="first.csv")
+    with app.app_context():
+        with pytest.raises(Conflict, match="Another import recorded statistics"):
+            apply_statistics_import(preview)
+        db.session.rollback()
+    assert [row[:2] for row in stored(app)] == [(COUNTY, dt.date(2010, 4, 1))]

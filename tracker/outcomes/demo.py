@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from tracker.db import utcnow
+from tracker.db import bulk_insert, utcnow
 from tracker.extensions import db
 from tracker.outcomes.models import MonthlyStatistics
 from tracker.outcomes.quarters import month_start, next_month
@@ -110,8 +110,12 @@ def seed_demo_statistics() -> int:
     rows = demo_statistics_rows([(fips, day) for fips, day in activations])
     now = utcnow()
     for row in rows:
-        row.update(source=DEMO_SOURCE, is_demo=True, recorded_at=now)
-    for start in range(0, len(rows), 5000):
-        db.session.execute(insert(MonthlyStatistics), rows[start : start + 5000])
-    db.session.flush()
+        row.update(
+            source=DEMO_SOURCE,
+            is_demo=True,
+            recorded_by_id=None,
+            recorded_at=now,
+            superseded_at=None,
+        )
+    bulk_insert(db.session, MonthlyStatistics.__table__, rows)
     return len(rows)

@@ -133,26 +133,30 @@ def is_overdispersed(phi: float, judged: int) -> bool:
 
 def assess(units: Sequence[Unit], min_cases: int) -> Funnel:
     """Place every unit with at least one case on the funnel of their common rate."""
-    units = [u for u in units if u.cases > 0]
-    if not units:
+    return funnel_of(
+        [u.key for u in units],
+        np.array([u.count for u in units], dtype=float),
+        np.array([u.cases for u in units], dtype=float),
+        min_cases,
+    )
+
+
+def funnel_of(keys: Sequence[str], count: np.ndarray, cases: np.ndarray, min_cases: int) -> Funnel:
+    """assess() for units given as parallel arrays: keys, counts and cases."""
+    present = cases > 0
+    keys = [key for key, keep in zip(keys, present.tolist(), strict=True) if keep]
+    count, cases = count[present], cases[present]
+    if not keys:
         return Funnel(None, None, False, min_cases, ())
-    count = np.array([u.count for u in units], dtype=float)
-    cases = np.array([u.cases for u in units], dtype=float)
     rate = count / cases
     target = float(count.sum() / cases.sum())
     small = cases < min_cases
     if not 0 < target < 1:
         # Every unit's rate is 0 (or 1): nothing varies, nothing can stand out.
-        return Funnel(
-            target,
-            None,
-            False,
-            min_cases,
-            tuple(
-                Assessment(u.key, u.count, u.cases, float(r), None, bool(s), None, None)
-                for u, r, s in zip(units, rate, small, strict=True)
-            ),
-        )
+        nothing = [None] * len(keys)
+        return Funnel(target, None, False, min_cases, _assessments(
+            keys, count, cases, rate, nothing, small, nothing, nothing
+        ))  # fmt: skip
     z = (rate - target) / np.sqrt(target * (1 - target) / cases)
     judged = int((~small).sum())
     phi = overdispersion(z[~small]) if judged > 1 else None
@@ -165,22 +169,29 @@ def assess(units: Sequence[Unit], min_cases: int) -> Funnel:
         for name, (lower, upper) in control_limits(target, distinct, scale).items()
     }
     # Narrowest limit first, so a wider limit crossed overrides the narrower one.
-    direction = np.full(len(units), None, dtype=object)
-    limit = np.full(len(units), None, dtype=object)
+    direction = np.full(len(keys), None, dtype=object)
+    limit = np.full(len(keys), None, dtype=object)
     for name, (lower, upper) in limits.items():
         high, low = ~small & (rate > upper), ~small & (rate < lower)
         direction[high], direction[low] = "high", "low"
         limit[high | low] = name
-    assessments = [
-        Assessment(u.key, u.count, u.cases, r, zz, s, d, lim)
-        for u, r, zz, s, d, lim in zip(
-            units,
+    assessments = _assessments(
+        keys, count, cases, rate, (z / scale).tolist(), small, direction.tolist(), limit.tolist()
+    )
+    return Funnel(target, phi, widened, min_cases, assessments)
+
+
+def _assessments(keys, count, cases, rate, z, small, direction, limit) -> tuple[Assessment, ...]:
+    return tuple(
+        map(
+            Assessment,
+            keys,
+            count.astype(int).tolist(),
+            cases.astype(int).tolist(),
             rate.tolist(),
-            (z / scale).tolist(),
+            z,
             small.tolist(),
-            direction.tolist(),
-            limit.tolist(),
-            strict=True,
+            direction,
+            limit,
         )
-    ]
-    return Funnel(target, phi, widened, min_cases, tuple(assessments))
+    )

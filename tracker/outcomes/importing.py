@@ -19,16 +19,18 @@ event records the import; importing the same file again changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.audit.services import current_actor, record
 from tracker.dates import today
-from tracker.db import utcnow
+from tracker.db import bulk_insert, utcnow
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.outcomes.models import COUNT_FIELDS, LEVEL_FIELDS, MonthlyStatistics
@@ -79,6 +81,8 @@ STATISTICS_LAYOUT = Layout(
     max_rows=500_000,
     guide="docs/statistics.md",
 )
+# Where the identification counts sit among COUNT_FIELDS.
+LEVELS = slice(COUNT_FIELDS.index(LEVEL_FIELDS[0]), COUNT_FIELDS.index(LEVEL_FIELDS[-1]) + 1)
 WRITTEN_HEADINGS = ("Month", "State", "Jurisdiction or FIPS (as written)")
 _MONTH = re.compile(r"(\d{4})[-/](\d{1,2})")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -206,8 +210,12 @@ def preview_statistics_import(
         db.session.execute(select(Activation.jurisdiction_fips, Activation.activated_on)).all()
     )
     this_month = month_start(today())
+    # A file names the same few thousand jurisdictions and few months over and over: each
+    # distinct spelling is resolved and each month parsed once.
+    place_of = functools.lru_cache(maxsize=None)(functools.partial(_place, resolver))
+    month_of = functools.lru_cache(maxsize=None)(_month)
     rows = [
-        _check_row(source_row, resolver, activations, this_month)
+        _check_row(source_row, place_of, month_of, activations, this_month)
         for source_row in with_progress(source.rows, progress)
     ]
     recorded = _in_force({row.month for row in rows if row.month is not None})
@@ -233,44 +241,82 @@ def preview_statistics_import(
     )
 
 
+def _place(resolver: Resolver, state: str, fips_text: str, name_text: str) -> tuple:
+    """(fips, label, None) for the row's jurisdiction, found by FIPS code or by state and
+    name (both must agree), or (None, None, (field, message))."""
+    try:
+        entry = resolver.resolve(state, fips_text or name_text)
+        if fips_text and name_text and not name_text.isdigit() and state:
+            named = resolver.resolve(state, name_text)
+            if named.fips != entry.fips:
+                raise DomainError(
+                    f"fips {fips_text} is {entry.label} but the jurisdiction column says "
+                    f"{name_text!r} ({named.label}); correct one of them.",
+                    field="fips",
+                )
+    except DomainError as exc:
+        return None, None, (exc.field or "jurisdiction", exc.message)
+    return entry.fips, entry.label, None
+
+
+def _month(value: object) -> tuple[dt.date | None, str | None]:
+    try:
+        return parse_month(value), None
+    except DomainError as exc:
+        return None, exc.message
+
+
 def _check_row(
-    source: SourceRow, resolver: Resolver, activations: dict[str, dt.date], this_month: dt.date
+    source: SourceRow,
+    place_of,
+    month_of,
+    activations: dict[str, dt.date],
+    this_month: dt.date,
 ) -> StatisticsRow:
     values = source.values
+    fips_text = cell_text(values.get("fips"))
+    name_text = cell_text(values.get("jurisdiction"))
     row = StatisticsRow(
         number=source.number,
         month_text=cell_text(values.get("month")),
         state=cell_text(values.get("state")),
-        jurisdiction=cell_text(values.get("fips")) or cell_text(values.get("jurisdiction")),
+        jurisdiction=fips_text or name_text,
     )
-    flag_uncalculated(row, source)
-    _resolve(row, resolver, values)
-    try:
-        row.month = parse_month(values.get("month"))
-    except DomainError as exc:
-        row.error("month", exc.message)
+    if source.uncalculated:
+        flag_uncalculated(row, source)
+    row.fips, row.label, problem = place_of(row.state, fips_text, name_text)
+    if problem:
+        row.error(*problem)
+    month = values.get("month")
+    row.month, problem = month_of(month) if isinstance(month, Hashable) else _month(month)
+    if problem:
+        row.error("month", problem)
     counts = []
     for name in COUNT_FIELDS:
+        value = values.get(name)
+        if type(value) is str and value.isdigit():  # most cells: inline, no call
+            counts.append(int(value))
+            continue
         try:
-            counts.append(parse_count(values.get(name), name))
+            counts.append(parse_count(value, name))
         except DomainError as exc:
             row.error(name, exc.message)
     if row.errors:
         return row
     row.counts = tuple(counts)
-    figures = dict(zip(COUNT_FIELDS, counts, strict=True))
-    if figures["matches"] > figures["submissions"]:
+    submissions, matches = counts[0], counts[1]
+    if matches > submissions:
         row.error(
             "matches",
-            f"{figures['matches']:,} matches out of {figures['submissions']:,} submissions: "
-            "matches cannot exceed submissions.",
+            f"{matches:,} matches out of {submissions:,} submissions: matches cannot exceed "
+            "submissions.",
         )
-    identified = sum(figures[name] for name in LEVEL_FIELDS)
-    if identified > figures["matches"]:
+    identified = sum(counts[LEVELS])
+    if identified > matches:
         row.error(
             "non_criminal",
             f"level1 + level2 + level3 + non_criminal = {identified:,}, more than the "
-            f"{figures['matches']:,} matches.",
+            f"{matches:,} matches.",
         )
     if row.month >= this_month:
         row.error("month", f"{row.month:%Y-%m} has not ended yet.")
@@ -287,26 +333,6 @@ def _check_row(
             f"{activated_on.isoformat()}; statistics start with the month of activation.",
         )
     return row
-
-
-def _resolve(row: StatisticsRow, resolver: Resolver, values: dict[str, object]) -> None:
-    """Find the row's jurisdiction by FIPS code or by state and name; both must agree."""
-    fips_text = cell_text(values.get("fips"))
-    name_text = cell_text(values.get("jurisdiction"))
-    try:
-        entry = resolver.resolve(row.state, fips_text or name_text)
-        if fips_text and name_text and not name_text.isdigit() and row.state:
-            named = resolver.resolve(row.state, name_text)
-            if named.fips != entry.fips:
-                raise DomainError(
-                    f"fips {fips_text} is {entry.label} but the jurisdiction column says "
-                    f"{name_text!r} ({named.label}); correct one of them.",
-                    field="fips",
-                )
-    except DomainError as exc:
-        row.error(exc.field or "jurisdiction", exc.message)
-    else:
-        row.fips, row.label = entry.fips, entry.label
 
 
 def _compare(row: StatisticsRow, recorded: dict[tuple[str, dt.date], _InForce]) -> None:
@@ -363,7 +389,7 @@ def apply_statistics_import(
         )
         if result.rowcount != len(ids):
             raise _moved()
-    versions = (
+    versions = [
         {
             "jurisdiction_fips": row.fips,
             "month": row.month,
@@ -372,18 +398,12 @@ def apply_statistics_import(
             "is_demo": False,
             "recorded_by_id": actor.id if actor is not None else None,
             "recorded_at": now,
+            "superseded_at": None,
         }
         for row in with_progress(rows, progress)
-    )
+    ]
     try:
-        batch: list[dict] = []
-        for version in versions:
-            batch.append(version)
-            if len(batch) == CHUNK:
-                db.session.execute(insert(MonthlyStatistics), batch)
-                batch = []
-        if batch:
-            db.session.execute(insert(MonthlyStatistics), batch)
+        bulk_insert(db.session, MonthlyStatistics.__table__, versions)
     except IntegrityError as exc:
         raise _moved() from exc
     counts = preview.counts

@@ -7,6 +7,7 @@ flagged points differ by shape as well as colour. The pages pair each chart with
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -84,11 +85,14 @@ def funnel_plot(review, href: Callable[[str], str]) -> Markup:
             body.append(f'<polyline class="{css}" points="{path}"/>')
     labels = review.places
     # Flagged points last, so they are drawn on top and come last in the keyboard order.
-    for a in sorted(points, key=lambda a: (a.flagged, a.key)):
-        name = point_name(labels[a.key].label, a, metric)
+    ordered = sorted(points, key=lambda a: (a.flagged, a.key))
+    xs, ys = x.many([a.cases for a in ordered]), y.many([a.rate for a in ordered])
+    for a, px, py in zip(ordered, xs, ys, strict=True):
+        # html.escape: thousands of names, and markupsafe's Markup objects cost more.
+        name = html.escape(point_name(labels[a.key].label, a, metric))
         body.append(
-            f'<a href="{href(a.key)}" aria-label="{escape(name)}">'
-            f"<title>{escape(name)}</title>{_mark(x(a.cases), y(a.rate), a)}</a>"
+            f'<a href="{href(a.key)}" aria-label="{name}">'
+            f"<title>{name}</title>{_mark(px, py, a)}</a>"
         )
     description = (
         f"{metric.label}: {len(points):,} jurisdictions, national rate {percent(funnel.target)}; "
@@ -162,3 +166,19 @@ def monthly_chart(
         + "."
     )
     return svg_frame("monthly-chart", chart_id, WIDTH, HEIGHT, title, description, body)
+
+
+def funnel_table_rows(review) -> Markup:
+    """The table alternative of a funnel plot: one <tr> per jurisdiction (name, FIPS code, count,
+    cases, rate, z, verdict), by FIPS code. Built here rather than in the template because a
+    quarter has thousands of rows per metric and every one would cost a template loop."""
+    rows = []
+    for a in review.funnel.assessments:
+        z = "—" if a.z is None else f"{a.z:.2f}"
+        rows.append(
+            f'<tr><th scope="row">{html.escape(review.places[a.key].label)}</th><td>{a.key}</td>'
+            f"<td>{a.count}</td><td>{a.cases}</td><td>{percent(a.rate)}</td><td>{z}</td>"
+            f"<td>{a.verdict}</td></tr>"
+        )
+    # Names pass through html.escape; everything else is a number or a fixed word.
+    return Markup("".join(rows))  # noqa: S704

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.outcomes.dispositions import DispositionRecord, dispositions_for_review
-from tracker.outcomes.funnel import Assessment, Funnel, Unit, assess
+from tracker.outcomes.funnel import Assessment, Funnel, funnel_of
 from tracker.outcomes.models import COUNT_FIELDS, Metric, MonthlyStatistics
 from tracker.outcomes.quarters import Quarter
 from tracker.outcomes.services import Totals, in_force
@@ -100,8 +101,9 @@ def min_cases() -> int:
     return current_app.config["TRACKER_REVIEW_MIN_CASES"]
 
 
-def quarter_counts(quarter: Quarter) -> tuple[dict[str, Place], dict[str, dict[str, int]]]:
-    """Each reporting jurisdiction's counts summed over the quarter (one grouped query)."""
+def quarter_counts(quarter: Quarter) -> tuple[list[Place], np.ndarray]:
+    """The reporting jurisdictions in FIPS order, and their counts summed over the quarter (one
+    row each, one column per COUNT_FIELDS), in one grouped query."""
     statement = (
         select(
             M.jurisdiction_fips,
@@ -115,34 +117,27 @@ def quarter_counts(quarter: Quarter) -> tuple[dict[str, Place], dict[str, dict[s
         .group_by(M.jurisdiction_fips, Jurisdiction.full_name, State.postal)
         .order_by(M.jurisdiction_fips)
     )
-    places: dict[str, Place] = {}
-    counts: dict[str, dict[str, int]] = {}
-    for fips, name, postal, *sums in db.session.execute(statement):
-        places[fips] = Place(fips, name, postal)
-        counts[fips] = {field: int(value) for field, value in zip(COUNT_FIELDS, sums, strict=True)}
-    return places, counts
+    rows = db.session.execute(statement).all()
+    places = [Place(fips, name, postal) for fips, name, postal, *_ in rows]
+    figures = np.array([row[3:] for row in rows], dtype=float).reshape(len(rows), len(COUNT_FIELDS))
+    return places, figures
 
 
-def assess_metric(metric: Metric, counts: dict[str, dict[str, int]], minimum: int) -> Funnel:
+def assess_metric(metric: Metric, places: list[Place], figures: np.ndarray, minimum: int) -> Funnel:
     """The funnel of one metric over the jurisdictions' quarter counts."""
-    count_field, case_fields = metric.count_field, metric.case_fields
-    units = [
-        Unit(fips, figures[count_field], sum(figures[f] for f in case_fields))
-        for fips, figures in counts.items()
-    ]
-    return assess(units, minimum)
+    count = figures[:, COUNT_FIELDS.index(metric.count_field)]
+    cases = figures[:, [COUNT_FIELDS.index(name) for name in metric.case_fields]].sum(axis=1)
+    return funnel_of([place.fips for place in places], count, cases, minimum)
 
 
 def review_quarter(quarter: Quarter) -> QuarterReview:
     """The review of `quarter`: every metric's funnel, its flags with their dispositions and
     history, those too small to judge, and last quarter's dispositions carried over."""
     minimum = min_cases()
-    places, counts = quarter_counts(quarter)
-    totals = Totals(
-        len(counts),
-        *(sum(figures[name] for figures in counts.values()) for name in COUNT_FIELDS),
-    )
-    funnels = {metric: assess_metric(metric, counts, minimum) for metric in Metric}
+    reporting, figures = quarter_counts(quarter)
+    places = {place.fips: place for place in reporting}
+    totals = Totals(len(reporting), *(int(total) for total in figures.sum(axis=0)))
+    funnels = {metric: assess_metric(metric, reporting, figures, minimum) for metric in Metric}
     flagged_keys = {
         (metric, a.key) for metric, funnel in funnels.items() for a in funnel.assessments
         if a.flagged

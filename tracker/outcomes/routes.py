@@ -18,7 +18,7 @@ from tracker.outcomes.forms import (
 )
 from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
 from tracker.outcomes.models import Metric
-from tracker.outcomes.plots import funnel_plot
+from tracker.outcomes.plots import funnel_plot, funnel_table_rows
 from tracker.outcomes.quarters import Quarter
 from tracker.outcomes.review import flag_for, review_quarter
 from tracker.outcomes.services import available_quarters, latest_quarter
@@ -95,6 +95,7 @@ def show_review(quarter: str):
         "outcomes/review.html",
         review=review,
         plots=plots,
+        tables={m.metric: funnel_table_rows(m) for m in review.metrics},
         quarters=available_quarters(),
         published=publication.publication_of(review.quarter),
         may_publish=user_has(Role.ADMIN),
