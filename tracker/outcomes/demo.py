@@ -34,6 +34,8 @@ REMOVED = 0.3  # removals per identification
 # Spread between jurisdictions (Beta/Dirichlet concentration: lower is wider).
 MATCH_CONCENTRATION = 400
 MIX_CONCENTRATION = 800
+# Planted outliers are large counties (fingerprints a month), so the review has the cases to see them.
+PLANTED_SIZE = 2500.0
 # fips -> (level 1, level 2, level 3, no conviction mix, match rate) replacing its own draws.
 PLANTED = {
     "32003": ((0.12, 0.08, 0.20, 0.60), None),  # Clark, NV: no-conviction share high
@@ -65,7 +67,7 @@ def demo_statistics_rows(activations: list[tuple[str, dt.date]]) -> list[dict]:
     large = {fips for fips, _ in early}
     for fips, activated_on in sorted(activations):
         months = _months(activated_on)
-        size = rng.lognormal(4.3, 1.1) * (25 if fips in large or fips in PLANTED else 1)
+        size = rng.lognormal(4.3, 1.1) * (25 if fips in large else 1)
         match_rate = rng.beta(
             MATCH_RATE * MATCH_CONCENTRATION, (1 - MATCH_RATE) * MATCH_CONCENTRATION
         )
@@ -73,6 +75,8 @@ def demo_statistics_rows(activations: list[tuple[str, dt.date]]) -> list[dict]:
         planted_mix, planted_rate = PLANTED.get(fips, (None, None))
         mix = np.array(planted_mix) if planted_mix else mix
         match_rate = planted_rate or match_rate
+        if fips in PLANTED:
+            size = PLANTED_SIZE
         if fips == SMALL_EXTREME:
             size, match_rate, mix = 12.0, 0.12, np.array((0.0, 0.0, 0.0, 1.0))
         if not months:
