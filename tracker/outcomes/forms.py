@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from tracker.outcomes.models import Disposition
+from tracker.plan.forms import upload_form
 
 # A quarter for every jurisdiction is about 10,000 rows (0.5 MB); a year about 2 MB. Larger
 # loads (ten years, 390,000 rows) go through `tracker import stats`.
@@ -17,17 +17,10 @@ STATISTICS_MAX_BYTES = STATISTICS_MAX_MB * 1024 * 1024
 NOTE_MAX = 4000
 
 
-class StatisticsUploadForm(FlaskForm):
-    file = FileField(
-        "Statistics file",
-        validators=[
-            FileRequired("Choose a CSV or XLSX file."),
-            FileAllowed(["csv", "txt", "xlsx"], "Upload a CSV or XLSX file."),
-        ],
-        description=(
-            f"CSV or XLSX, up to {STATISTICS_MAX_MB} MB: one row per jurisdiction and month."
-        ),
-    )
+StatisticsUploadForm = upload_form(
+    "Statistics file",
+    f"CSV or XLSX, up to {STATISTICS_MAX_MB} MB: one row per jurisdiction and month.",
+)
 
 
 class DispositionForm(FlaskForm):

@@ -406,18 +406,12 @@ def apply_statistics_import(
         bulk_insert(db.session, MonthlyStatistics.__table__, versions)
     except IntegrityError as exc:
         raise _moved() from exc
-    counts = preview.counts
     record(
         "stats.import",
         "statistics_import",
         preview.filename[:60],
         after={
-            "filename": preview.filename,
-            "sha256": preview.sha256,
-            "rows": len(preview.rows),
-            "new": counts[Outcome.NEW],
-            "changed": counts[Outcome.CHANGED],
-            "unchanged": counts[Outcome.UNCHANGED],
+            **preview.audit_summary(),
             "months": sorted({row.month.isoformat()[:7] for row in rows}),
         },
     )

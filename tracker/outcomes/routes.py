@@ -161,34 +161,37 @@ def decide_flag(quarter: str, metric: str, fips: str):
     return _render_flag(period, metric, fips, form, status=400)
 
 
-@bp.post("/reviews/<quarter>/publish")
-@requires(Role.ADMIN)
-def publish_review(quarter: str):
+def _publication_step(quarter: str, step, done: str):
+    """Publish or withdraw a quarter's totals (`step`), then back to its review with `done`."""
     period = _quarter(quarter)
     try:
-        publication.publish_quarter(period)
+        step(period)
         db.session.commit()
-        flash(
-            f"The national totals of {period} are published on the public outcomes page.", "success"
-        )
+        flash(done.format(quarter=period), "success")
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
     return redirect(url_for("outcomes.show_review", quarter=str(period)), 303)
+
+
+@bp.post("/reviews/<quarter>/publish")
+@requires(Role.ADMIN)
+def publish_review(quarter: str):
+    return _publication_step(
+        quarter,
+        publication.publish_quarter,
+        "The national totals of {quarter} are published on the public outcomes page.",
+    )
 
 
 @bp.post("/reviews/<quarter>/withdraw")
 @requires(Role.ADMIN)
 def withdraw_review(quarter: str):
-    period = _quarter(quarter)
-    try:
-        publication.withdraw_quarter(period)
-        db.session.commit()
-        flash(f"The national totals of {period} are no longer public.", "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    return redirect(url_for("outcomes.show_review", quarter=str(period)), 303)
+    return _publication_step(
+        quarter,
+        publication.withdraw_quarter,
+        "The national totals of {quarter} are no longer public.",
+    )
 
 
 @bp.get("/outcomes")

@@ -152,6 +152,19 @@ class ImportPreview:
             f"changed, {counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.ERROR]} errors"
         )
 
+    def audit_summary(self) -> dict[str, object]:
+        """What every import's audit event records of the file: its name, SHA-256, and how many
+        rows were new, changed and unchanged."""
+        counts = self.counts
+        return {
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "rows": len(self.rows),
+            "new": counts[Outcome.NEW],
+            "changed": counts[Outcome.CHANGED],
+            "unchanged": counts[Outcome.UNCHANGED],
+        }
+
     def fingerprint(self) -> str:
         """A digest of what applying would do, to tell whether the data moved since a preview."""
         digest = hashlib.sha256(self.sha256.encode())

@@ -277,18 +277,12 @@ def apply_import(
                 row.fips, row.activated_on, source=source, recorded_at=recorded_at
             )
             activations += 1
-    counts = preview.counts
     record(
         "plan.import",
         "plan_import",
         preview.filename[:60],
         after={
-            "filename": preview.filename,
-            "sha256": preview.sha256,
-            "rows": len(preview.rows),
-            "new": counts[Outcome.NEW],
-            "changed": counts[Outcome.CHANGED],
-            "unchanged": counts[Outcome.UNCHANGED],
+            **preview.audit_summary(),
             "plan_changes": plan_changes,
             "activations": activations,
             "recorded_at": recorded_at,
