@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from markupsafe import Markup, escape
 
 from tracker.charts import Scale, log_ticks, nice_ticks, svg_frame
 from tracker.formatting import percent
-from tracker.outcomes.funnel import Assessment
+from tracker.outcomes.funnel import Assessment, Funnel
 from tracker.outcomes.models import Metric
 from tracker.outcomes.quarters import month_label
 from tracker.outcomes.services import MonthFigures
@@ -44,20 +45,54 @@ def _mark(x: float, y: float, a: Assessment) -> str:
     return f'<circle class="point" cx="{x}" cy="{y}" r="3"/>'
 
 
-def funnel_plot(review, href: Callable[[str], str]) -> Markup:
-    """The funnel of one metric (a review.MetricReview): rate against cases (log scale), the
-    national rate, the 95 % and 99.8 % limits, and every jurisdiction as a linked point."""
-    metric, funnel = review.metric, review.funnel
+@dataclass(frozen=True)
+class FunnelFrame:
+    """What a drawing of a funnel needs besides its points, for the page and the PDF alike: the
+    range of cases (log scale), the top of the rate axis, and the limits along the range."""
+
+    low_cases: float
+    high_cases: float
+    top: float
+    target: float
+    grid: tuple[float, ...]  # numbers of cases at which the limit curves are drawn
+    limits: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]  # name -> (lower, upper)
+
+
+def funnel_frame(funnel: Funnel) -> FunnelFrame | None:
+    """The frame of a funnel with at least one point, else None."""
     points = funnel.assessments
     if not points or funnel.target is None:
-        return Markup("")
-    chart_id = f"funnel-{metric.value}"
+        return None
     low_n = max(1, min(a.cases for a in points))
     high_n = max(max(a.cases for a in points), low_n * 10)
     grid = np.unique(np.geomspace(low_n, high_n, CURVE_POINTS).round())
     limits = funnel.limits(grid)
     top = max(max(a.rate for a in points), float(np.nanmax(limits["99.8%"][1])), funnel.target)
-    top = min(1.0, top * 1.05 + 0.01)
+    return FunnelFrame(
+        low_cases=float(low_n),
+        high_cases=float(high_n),
+        top=min(1.0, top * 1.05 + 0.01),
+        target=funnel.target,
+        grid=tuple(grid.tolist()),
+        limits={
+            name: (tuple(lower.tolist()), tuple(upper.tolist()))
+            for name, (lower, upper) in limits.items()
+        },
+    )
+
+
+def funnel_plot(review, href: Callable[[str], str]) -> Markup:
+    """The funnel of one metric (a review.MetricReview): rate against cases (log scale), the
+    national rate, the 95 % and 99.8 % limits, and every jurisdiction as a linked point."""
+    metric, funnel = review.metric, review.funnel
+    points = funnel.assessments
+    frame = funnel_frame(funnel)
+    if frame is None:
+        return Markup("")
+    chart_id = f"funnel-{metric.value}"
+    low_n, high_n, top, grid, limits = (
+        frame.low_cases, frame.high_cases, frame.top, frame.grid, frame.limits
+    )  # fmt: skip
     x = Scale(low_n, high_n, LEFT, WIDTH - RIGHT, log=True)
     y = Scale(0, top, HEIGHT - BOTTOM, TOP)
     body = []
