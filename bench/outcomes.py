@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import PASSWORD  # noqa: E402
+from tests.support.apps import PASSWORD, make_app, migrate_and_seed  # noqa: E402
 from tests.support.postgres import throwaway_cluster  # noqa: E402
 
 FIRST_MONTH = dt.date(2003, 1, 1)
@@ -79,8 +79,8 @@ def activate_everyone() -> list[str]:
     from sqlalchemy import insert, select
 
     from tracker.extensions import db
-    from tracker.jurisdictions.models import Jurisdiction
     from tracker.plan.models import Activation
+    from tracker.registry.models import Jurisdiction
 
     fips_codes = list(db.session.scalars(select(Jurisdiction.fips).order_by(Jurisdiction.fips)))
     activated = set(db.session.scalars(select(Activation.jurisdiction_fips)))
@@ -103,7 +103,6 @@ def median_ms(timings: list[float]) -> float:
 
 
 def bench_engine(name: str, url: str, tmp: Path, runs: int) -> dict[str, float]:
-    from tests.conftest import make_app, migrate_and_seed
     from tracker.auth.services import create_user
     from tracker.extensions import db
     from tracker.outcomes.quarters import Quarter

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import axe_violations, browser_sign_in
+from tests.support.web import axe_violations, browser_sign_in
 
 pytestmark = pytest.mark.browser
 

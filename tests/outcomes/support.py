@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from html import unescape
 
 from tests.plan_import.files import csv_bytes
+from tests.support.records import write
 
 HEADER = (
     "month", "fips", "submissions", "matches", "level1", "level2", "level3", "non_criminal",
@@ -27,29 +28,24 @@ def stats_csv(rows: Iterable[Sequence[object]], header: Sequence[str] | None = H
 
 def activate(app, activations: dict[str, dt.date] | None = None) -> None:
     """Record the activations (default: the two counties above) and commit."""
-    from tracker.audit.services import set_command_actor
-    from tracker.extensions import db
     from tracker.plan import services as plan
 
-    with app.app_context():
-        set_command_actor("test")
+    def record_all() -> None:
         for fips, day in (activations or ACTIVATED_ON).items():
             plan.record_activation(fips, day, source="test")
-        db.session.commit()
+
+    write(app, record_all)
 
 
 def import_file(app, data: bytes, name: str = "stats.csv"):
     """Preview and apply a statistics file through the service; returns (preview, result)."""
-    from tracker.audit.services import set_command_actor
-    from tracker.extensions import db
     from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
 
-    with app.app_context():
-        set_command_actor("test")
+    def preview_and_apply():
         preview = preview_statistics_import(name, data)
-        result = None if preview.has_errors else apply_statistics_import(preview)
-        db.session.commit()
-        return preview, result
+        return preview, None if preview.has_errors else apply_statistics_import(preview)
+
+    return write(app, preview_and_apply)
 
 
 def upload(client, url: str, data: bytes, name: str = "stats.csv"):

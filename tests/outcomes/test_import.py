@@ -7,9 +7,8 @@ import datetime as dt
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tests.conftest import sign_in
 from tests.outcomes.support import (
     COUNTY,
     HEADER,
@@ -22,18 +21,17 @@ from tests.outcomes.support import (
     upload,
 )
 from tests.plan_import.files import write_xlsx
+from tests.support.records import audit_count
+from tests.support.web import sign_in
 
 GOOD = ("2010-04", COUNTY, 1200, 110, 20, 12, 30, 25, 18)
 
 
-@pytest.fixture()
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.today(NOW)
 
 
 @pytest.fixture()
-def activated(app, database, frozen):
+def activated(app, database):
     activate(app)
 
 
@@ -50,14 +48,6 @@ def stored(app) -> list[tuple]:
             .order_by(M.id)
         )
         return [tuple(row) for row in rows]
-
-
-def audit_count(app) -> int:
-    from tracker.audit.models import AuditEvent
-    from tracker.extensions import db
-
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(AuditEvent))
 
 
 def errors_of(app, *rows, header=HEADER) -> list[str]:
@@ -197,10 +187,10 @@ def test_reimporting_a_month_replaces_it_and_keeps_the_earlier_figures(app, acti
     from tracker.outcomes.services import StatisticsFilters, statistics_query, totals
 
     with app.app_context():
-        now_known = db.session.execute(statistics_query(StatisticsFilters(fips=COUNTY))).all()
-        assert [row[0].matches for row in now_known] == [110, 85]
+        now_known = db.session.scalars(statistics_query(StatisticsFilters(fips=COUNTY))).all()
+        assert [row.matches for row in now_known] == [110, 85]
         then = StatisticsFilters(fips=COUNTY, known_at=recorded_first + dt.timedelta(days=1))
-        assert [row[0].matches for row in db.session.execute(statistics_query(then))] == [110, 80]
+        assert [row.matches for row in db.session.scalars(statistics_query(then))] == [110, 80]
         assert totals(fips=COUNTY).matches == 195
         assert totals(fips=COUNTY, known_at=then.known_at).matches == 190
 

@@ -3,90 +3,38 @@ signed-in staff only (anonymous callers get 401; nothing of either is public).""
 
 from __future__ import annotations
 
-import datetime as dt
+from flask import abort, jsonify
 
-from flask import abort, jsonify, request
-
+from tracker.access import Role, requires
 from tracker.api import bp
-from tracker.api.params import page_envelope, page_params, state_param
-from tracker.auth.access import requires
-from tracker.auth.models import Role
+from tracker.api.envelope import ERROR, PAGING, page_envelope, paged, param
 from tracker.errors import DomainError
-from tracker.extensions import db
-from tracker.jurisdictions.models import State
+from tracker.outcomes.forms import StatisticsFilterForm
 from tracker.outcomes.models import COUNT_FIELDS
 from tracker.outcomes.quarters import Quarter
 from tracker.outcomes.review import review_quarter
-from tracker.outcomes.services import StatisticsFilters, statistics_query, totals
+from tracker.outcomes.services import statistics_query, totals
 from tracker.pagination import paginate
-
-
-def _month_param(name: str) -> dt.date | None:
-    """?from= / ?to= as a month (YYYY-MM) or a date within one."""
-    value = (request.args.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        if len(value) == 7:
-            return dt.date.fromisoformat(value + "-01")
-        return dt.date.fromisoformat(value).replace(day=1)
-    except ValueError as exc:
-        raise DomainError(
-            f"{name} must be a month written YYYY-MM, got {value!r}.", field=name
-        ) from exc
-
-
-def _moment_param(name: str) -> dt.datetime | None:
-    """?known_at= as an ISO date-time (UTC when no offset is given)."""
-    value = (request.args.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(
-            f"{name} must be a date-time written YYYY-MM-DDTHH:MM:SSZ, got {value!r}.", field=name
-        ) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def _fips_param() -> str | None:
-    value = (request.args.get("fips") or "").strip()
-    if value and not (len(value) == 5 and value.isdigit()):
-        raise DomainError(f"fips must be a 5-digit FIPS code, got {value!r}.", field="fips")
-    return value or None
 
 
 @bp.get("/stats")
 @requires(Role.VIEWER)
 def list_statistics():
     """Monthly statistics, a page at a time, with the totals of every row the filters select."""
-    postal = state_param()
-    state_fips = (
-        db.session.scalar(db.select(State.fips).where(State.postal == postal)) if postal else None
-    )
-    filters = StatisticsFilters(
-        fips=_fips_param(),
-        state_fips=state_fips,
-        month_from=_month_param("from"),
-        month_to=_month_param("to"),
-        known_at=_moment_param("known_at"),
-    )
-    if filters.month_from and filters.month_to and filters.month_from > filters.month_to:
-        raise DomainError("from must be on or before to.", field="from")
-    page, per_page = page_params()
-    result = paginate(statistics_query(filters), page, per_page, scalars=False)
+    form = StatisticsFilterForm().checked()
+    filters = form.statistics_filters()
+    result = paginate(statistics_query(filters), form.page.data, form.per_page.data)
     items = [
         {
             "fips": row.jurisdiction_fips,
-            "jurisdiction": name,
-            "state": state,
+            "jurisdiction": row.jurisdiction.full_name,
+            "state": row.jurisdiction.state.postal,
             "month": row.month.strftime("%Y-%m"),
             **{name_: getattr(row, name_) for name_ in COUNT_FIELDS},
             "is_demo": row.is_demo,
             "recorded_at": row.recorded_at.isoformat(),
         }
-        for row, name, state in result.items
+        for row in result.items
     ]
     body = page_envelope(result, items)
     body["totals"] = totals(
@@ -164,24 +112,54 @@ def get_review(quarter: str):
     )
 
 
-_ERROR = {"$ref": "#/components/responses/Error"}
 _COUNT = {"type": "integer", "minimum": 0}
 _COUNTS = {name: _COUNT for name in COUNT_FIELDS}
 _RATE = {"type": ["number", "null"]}
-_STAFF = "Staff only: signed-in viewers or higher (session cookie); anonymous callers get 401."
-
-
-def _query(name: str, description: str, schema: dict) -> dict:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-
-
 _MONTH = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"}
+_STAFF = "Staff only: signed-in viewers or higher (session cookie); anonymous callers get 401."
+_ROW = {
+    "type": "object",
+    "required": ["fips", "jurisdiction", "state", "month", *COUNT_FIELDS, "is_demo"],
+    "properties": {
+        "fips": {"type": "string"},
+        "jurisdiction": {"type": "string"},
+        "state": {"type": "string"},
+        "month": {"type": "string", "description": "YYYY-MM"},
+        **_COUNTS,
+        "is_demo": {"type": "boolean"},
+        "recorded_at": {"type": "string", "format": "date-time"},
+    },
+}
+_OUTLIER = {
+    "type": "object",
+    "required": ["fips", "direction", "count", "cases", "rate", "z", "limit"],
+    "properties": {
+        "fips": {"type": "string"},
+        "jurisdiction": {"type": "string"},
+        "direction": {"enum": ["high", "low"]},
+        "count": _COUNT,
+        "cases": _COUNT,
+        "rate": {"type": "number"},
+        "z": {"type": "number"},
+        "limit": {"enum": ["95%", "99.8%"]},
+        "disposition": {"type": ["object", "null"]},
+    },
+}
+_METRIC = {
+    "type": "object",
+    "required": ["metric", "national_rate", "overdispersion", "widened", "outliers"],
+    "properties": {
+        "metric": {"enum": ["non_criminal_share", "match_rate", "level1_share"]},
+        "label": {"type": "string"},
+        "national_rate": _RATE,
+        "overdispersion": _RATE,
+        "widened": {"type": "boolean"},
+        "judged": _COUNT,
+        "outliers": {"type": "array", "items": _OUTLIER},
+        "too_small": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
 OPENAPI_PATHS: dict = {
     "/stats": {
         "get": {
@@ -192,59 +170,29 @@ OPENAPI_PATHS: dict = {
             "With known_at, the figures as they were recorded at that moment. " + _STAFF,
             "tags": ["statistics"],
             "parameters": [
-                _query("fips", "One jurisdiction (5-digit FIPS code).", {"type": "string"}),
-                {"$ref": "#/components/parameters/state"},
-                _query("from", "The first month (YYYY-MM).", _MONTH),
-                _query("to", "The last month (YYYY-MM).", _MONTH),
-                _query(
+                param("fips", "One jurisdiction (5-digit FIPS code)."),
+                param("state", "One state or territory: postal code (TX) or FIPS code (48)."),
+                param("from", "The first month (YYYY-MM).", _MONTH),
+                param("to", "The last month (YYYY-MM).", _MONTH),
+                param(
                     "known_at",
                     "The figures as recorded at this moment (ISO date-time; default now).",
                     {"type": "string", "format": "date-time"},
                 ),
-                {"$ref": "#/components/parameters/page"},
-                {"$ref": "#/components/parameters/per_page"},
+                *PAGING,
             ],
             "responses": {
-                "200": {
-                    "description": "A page of monthly rows and the totals of all of them.",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "allOf": [
-                                    {"$ref": "#/components/schemas/Page"},
-                                    {
-                                        "type": "object",
-                                        "required": ["totals"],
-                                        "properties": {
-                                            "items": {
-                                                "type": "array",
-                                                "items": {
-                                                    "type": "object",
-                                                    "required": ["fips", "month", *COUNT_FIELDS],
-                                                    "properties": {
-                                                        "fips": {"type": "string"},
-                                                        "jurisdiction": {"type": "string"},
-                                                        "state": {"type": "string"},
-                                                        "month": {"type": "string"},
-                                                        **_COUNTS,
-                                                        "is_demo": {"type": "boolean"},
-                                                        "recorded_at": {"type": "string"},
-                                                    },
-                                                },
-                                            },
-                                            "totals": {
-                                                "type": "object",
-                                                "properties": {"jurisdictions": _COUNT, **_COUNTS},
-                                            },
-                                        },
-                                    },
-                                ]
-                            }
-                        }
+                "200": paged(
+                    "A page of monthly rows, and the totals of all the rows selected.",
+                    _ROW,
+                    totals={
+                        "type": "object",
+                        "properties": {"jurisdictions": _COUNT, **_COUNTS},
                     },
-                },
-                "400": _ERROR,
-                "401": _ERROR,
+                ),
+                "400": ERROR,
+                "401": ERROR,
+                "403": ERROR,
             },
         }
     },
@@ -274,59 +222,21 @@ OPENAPI_PATHS: dict = {
                         "application/json": {
                             "schema": {
                                 "type": "object",
-                                "required": ["quarter", "metrics"],
+                                "required": ["quarter", "min_cases", "metrics"],
                                 "properties": {
                                     "quarter": {"type": "string"},
                                     "min_cases": {"type": "integer"},
-                                    "jurisdictions_reporting": {"type": "integer"},
-                                    "metrics": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "required": [
-                                                "metric",
-                                                "national_rate",
-                                                "overdispersion",
-                                                "outliers",
-                                            ],
-                                            "properties": {
-                                                "metric": {"type": "string"},
-                                                "national_rate": _RATE,
-                                                "overdispersion": _RATE,
-                                                "widened": {"type": "boolean"},
-                                                "outliers": {
-                                                    "type": "array",
-                                                    "items": {
-                                                        "type": "object",
-                                                        "required": [
-                                                            "fips",
-                                                            "direction",
-                                                            "count",
-                                                            "rate",
-                                                            "z",
-                                                            "limit",
-                                                        ],  # fmt: skip
-                                                        "properties": {
-                                                            "fips": {"type": "string"},
-                                                            "direction": {"enum": ["high", "low"]},
-                                                            "count": _COUNT,
-                                                            "cases": _COUNT,
-                                                            "rate": {"type": "number"},
-                                                            "z": {"type": "number"},
-                                                            "limit": {"enum": ["95%", "99.8%"]},
-                                                        },
-                                                    },
-                                                },
-                                            },
-                                        },
-                                    },
+                                    "jurisdictions_reporting": _COUNT,
+                                    "totals": {"type": "object"},
+                                    "metrics": {"type": "array", "items": _METRIC},
                                 },
                             }
                         }
                     },
                 },
-                "401": _ERROR,
-                "404": _ERROR,
+                "401": ERROR,
+                "403": ERROR,
+                "404": ERROR,
             },
         }
     },

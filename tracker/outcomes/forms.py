@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from tracker.enums import enum_choices
 from tracker.outcomes.models import Disposition
+from tracker.outcomes.quarters import month_start
+from tracker.outcomes.services import StatisticsFilters
+from tracker.params import DateParam, NotAfter, PagedFilterForm, TextParam
 from tracker.plan.forms import upload_form
+from tracker.registry.forms import StateParam
+from tracker.registry.lookup import find_state
 
 # A quarter for every jurisdiction is about 10,000 rows (0.5 MB); a year about 2 MB. Larger
 # loads (ten years, 390,000 rows) go through `tracker import stats`.
@@ -26,7 +33,7 @@ StatisticsUploadForm = upload_form(
 class DispositionForm(FlaskForm):
     disposition = RadioField(
         "Disposition",
-        choices=[SelectChoice(d.value, d.label) for d in Disposition],
+        choices=enum_choices(Disposition),
         validators=[DataRequired("Choose a disposition.")],
     )
     note = TextAreaField(
@@ -38,3 +45,63 @@ class DispositionForm(FlaskForm):
     )
     # The disposition this form was rendered over ("" for none): a stale form is refused.
     revises = HiddenField()
+
+
+class MonthParam(DateParam):
+    """A month written YYYY-MM (or a date within it); its data is the month's first day."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        value = valuelist[0].strip() if valuelist else ""
+        if not value:
+            return
+        try:
+            self.data = month_start(
+                dt.date.fromisoformat(value + "-01" if len(value) == 7 else value)
+            )
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(
+                f"{self.name} must be a month written YYYY-MM, got {value!r}."
+            ) from exc
+
+
+class MomentParam(DateParam):
+    """A moment written as an ISO date-time (UTC unless it gives its offset)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        value = valuelist[0].strip() if valuelist else ""
+        if not value:
+            return
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(
+                f"{self.name} must be a date-time written YYYY-MM-DDTHH:MM:SSZ, got {value!r}."
+            ) from exc
+        self.data = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _five_digits(form, field) -> None:
+    if field.data and not (len(field.data) == 5 and field.data.isdigit()):
+        raise ValidationError(f"fips must be a 5-digit FIPS code, got {field.data!r}.")
+
+
+class StatisticsFilterForm(PagedFilterForm):
+    """/api/v1/stats: one jurisdiction or state, a range of months, and the moment known at."""
+
+    fips = TextParam("FIPS", max_length=20, validators=[_five_digits])
+    state = StateParam(any_label="All states and territories")
+    month_from = MonthParam("From", name="from", validators=[NotAfter("month_to")])
+    month_to = MonthParam("To", name="to")
+    known_at = MomentParam("Known at")
+
+    def statistics_filters(self) -> StatisticsFilters:
+        state = find_state(self.state.data) if self.state.data else None
+        return StatisticsFilters(
+            fips=self.fips.data,
+            state_fips=state.fips if state else None,
+            month_from=self.month_from.data,
+            month_to=self.month_to.data,
+            known_at=self.known_at.data,
+        )

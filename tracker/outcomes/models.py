@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import (
     JSON,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.enums import enum_column_type
+from tracker.enums import LabelledEnum, enum_column_type
 
 # The counts of one month, in the order files, tables and the API give them.
 COUNT_FIELDS = (
@@ -107,18 +106,13 @@ class MonthlyStatistics(Base):
     recorded_by = relationship("User")
 
 
-class Metric(enum.StrEnum):
-    NON_CRIMINAL_SHARE = "non_criminal_share"
-    MATCH_RATE = "match_rate"
-    LEVEL1_SHARE = "level1_share"
-
-    @property
-    def label(self) -> str:
-        return {
-            Metric.NON_CRIMINAL_SHARE: "Share of identifications with no criminal conviction",
-            Metric.MATCH_RATE: "Match rate (matches ÷ fingerprints submitted)",
-            Metric.LEVEL1_SHARE: "Level 1 share of identifications",
-        }[self]
+class Metric(LabelledEnum):
+    NON_CRIMINAL_SHARE = (
+        "non_criminal_share",
+        "Share of identifications with no criminal conviction",
+    )
+    MATCH_RATE = "match_rate", "Match rate (matches ÷ fingerprints submitted)"
+    LEVEL1_SHARE = "level1_share", "Level 1 share of identifications"
 
     @property
     def short_label(self) -> str:
@@ -154,29 +148,16 @@ class Metric(enum.StrEnum):
         return "fingerprints submitted" if self is Metric.MATCH_RATE else "identifications"
 
 
-class Direction(enum.StrEnum):
-    HIGH = "high"
-    LOW = "low"
-
-    @property
-    def label(self) -> str:
-        return "above the national rate" if self is Direction.HIGH else "below the national rate"
+class Direction(LabelledEnum):
+    HIGH = "high", "above the national rate"
+    LOW = "low", "below the national rate"
 
 
-class Disposition(enum.StrEnum):
-    LOCAL_FACTORS = "local_factors"
-    IN_DEPTH_ANALYSIS = "in_depth_analysis"
-    DATA_ERROR = "data_error"
-    NO_ACTION = "no_action"
-
-    @property
-    def label(self) -> str:
-        return {
-            Disposition.LOCAL_FACTORS: "Explained by local factors",
-            Disposition.IN_DEPTH_ANALYSIS: "Referred for in-depth analysis",
-            Disposition.DATA_ERROR: "Data error",
-            Disposition.NO_ACTION: "No action",
-        }[self]
+class Disposition(LabelledEnum):
+    LOCAL_FACTORS = "local_factors", "Explained by local factors"
+    IN_DEPTH_ANALYSIS = "in_depth_analysis", "Referred for in-depth analysis"
+    DATA_ERROR = "data_error", "Data error"
+    NO_ACTION = "no_action", "No action"
 
 
 class ReviewDisposition(Base):

@@ -12,12 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.outcomes.models import COUNT_FIELDS, LEVEL_FIELDS, MonthlyStatistics
 from tracker.outcomes.quarters import Quarter, month_start, next_month
 from tracker.plan.models import Activation
-from tracker.registry.models import Jurisdiction, State
 
 M = MonthlyStatistics
 
@@ -171,12 +171,11 @@ class StatisticsFilters:
 
 
 def statistics_query(filters: StatisticsFilters):
-    """The rows the filters select, each with its jurisdiction and state, ordered by FIPS code
-    and month (for the API, which pages it)."""
+    """The rows the filters select, with their jurisdictions and states loaded, ordered by FIPS
+    code and month (for the API, which pages it)."""
     statement = (
-        select(M, Jurisdiction.full_name, State.postal)
-        .join(Jurisdiction, Jurisdiction.fips == M.jurisdiction_fips)
-        .join(State, State.fips == Jurisdiction.state_fips)
+        select(M)
+        .options(joinedload(M.jurisdiction))  # and its state, which it always joins
         .where(in_force(filters.known_at))
         .order_by(M.jurisdiction_fips, M.month)
     )
