@@ -6,13 +6,14 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.enums import enum_choices
 from tracker.outcomes.models import Disposition
 from tracker.outcomes.quarters import month_start
-from tracker.outcomes.services import StatisticsFilters
-from tracker.params import DateParam, NotAfter, PagedFilterForm, TextParam
+from tracker.outcomes.services import StatisticsFilters, available_quarters
+from tracker.params import AsKnownForm, ChoiceParam, DateParam, NotAfter, PagedFilterForm, TextParam
 from tracker.plan.forms import upload_form
 from tracker.registry.forms import StateParam
 from tracker.registry.lookup import find_state
@@ -105,3 +106,29 @@ class StatisticsFilterForm(PagedFilterForm):
             month_to=self.month_to.data,
             known_at=self.known_at.data,
         )
+
+
+def _quarter_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(q), str(q)) for q in available_quarters()]
+
+
+class QuarterParam(ChoiceParam):
+    """?quarter= one of the quarters with statistics (YYYY-Qn); its data is the text."""
+
+    def __init__(self, label="Quarter", validators=None, **kwargs):
+        super().__init__(label, validators, choices=_quarter_choices, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        value = valuelist[0].strip().upper() if valuelist else ""
+        if value:
+            self.data = value
+
+    def refusal(self) -> str:
+        return f"{self.name} must be a quarter with statistics, written YYYY-Qn; got {self.data!r}."
+
+
+class DashboardForm(AsKnownForm):
+    """/dashboard: the date, the moment known at, and the quarter whose national outcome totals
+    to show (default: the latest quarter with statistics begun by that date)."""
+
+    quarter = QuarterParam(any_label="Latest")

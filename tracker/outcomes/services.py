@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
@@ -87,16 +87,23 @@ def totals(
     return Totals(int(reporting), *(int(value) for value in sums))
 
 
-def quarter_totals(quarter: Quarter, *, state_fips: str | None = None) -> Totals:
-    """A quarter's totals, nationally or for one state."""
-    return totals(quarter.first_month, quarter.last_month, state_fips=state_fips)
+def quarter_totals(
+    quarter: Quarter, *, state_fips: str | None = None, known_at: dt.datetime | None = None
+) -> Totals:
+    """A quarter's totals, nationally or for one state, as recorded at `known_at`."""
+    return totals(quarter.first_month, quarter.last_month, state_fips=state_fips, known_at=known_at)
 
 
-def totals_by_quarter(state_fips: str) -> list[tuple[Quarter, Totals]]:
-    """Every quarter with statistics in one state, newest first, with its totals."""
+def totals_by_quarter(
+    state_fips: str, *, until: dt.date | None = None, known_at: dt.datetime | None = None
+) -> list[tuple[Quarter, Totals]]:
+    """Every quarter with statistics in one state (those begun by `until`, when given), newest
+    first, with its totals, as recorded at `known_at` (default now)."""
     statement = select(M.month, M.jurisdiction_fips, *[getattr(M, n) for n in COUNT_FIELDS]).where(
-        in_force(), state_range(state_fips)
+        in_force(known_at), state_range(state_fips)
     )
+    if until is not None:
+        statement = statement.where(M.month <= Quarter.of(until).last_month)
     reporting: dict[Quarter, set[str]] = {}
     sums: dict[Quarter, list[int]] = {}
     for month, fips, *counts in db.session.execute(statement):
@@ -131,26 +138,32 @@ class MonthFigures:
     revisions: int  # earlier versions kept as history
 
 
-def months_since_activation(fips: str, until: dt.date | None = None) -> list[MonthFigures]:
+def months_since_activation(
+    fips: str, until: dt.date | None = None, known_at: dt.datetime | None = None
+) -> list[MonthFigures]:
     """Every month from the jurisdiction's activation to its latest statistics (or `until`),
-    gaps included; empty before activation or when nothing was imported."""
+    gaps included, as recorded at `known_at` (default now); empty before activation or when
+    nothing was imported."""
     activated_on = db.session.scalar(
-        select(Activation.activated_on).where(Activation.jurisdiction_fips == fips)
+        select(Activation.activated_on).where(
+            Activation.jurisdiction_fips == fips, Activation.in_force(known_at)
+        )
     )
     if activated_on is None:
         return []
+    recorded = M.recorded_at <= known_at if known_at is not None else true()
     versions = db.session.execute(
-        select(M.month, M.superseded_at, *[getattr(M, name) for name in COUNT_FIELDS]).where(
-            M.jurisdiction_fips == fips
-        )
+        select(
+            M.month, in_force(known_at).label("current"), *[getattr(M, n) for n in COUNT_FIELDS]
+        ).where(M.jurisdiction_fips == fips, recorded)
     ).all()
     current = {row.month: dict(zip(COUNT_FIELDS, row[2:], strict=True)) for row in versions
-               if row.superseded_at is None}  # fmt: skip
+               if row.current}  # fmt: skip
     if not current:
         return []
     revisions: dict[dt.date, int] = {}
     for row in versions:
-        if row.superseded_at is not None:
+        if not row.current:
             revisions[row.month] = revisions.get(row.month, 0) + 1
     last = max(current) if until is None else min(max(current), month_start(until))
     months = []
@@ -194,3 +207,23 @@ def available_quarters() -> list[Quarter]:
     """Every quarter with statistics in force, newest first."""
     months = db.session.scalars(select(M.month).where(in_force()).distinct())
     return sorted({Quarter.of(month) for month in months}, reverse=True)
+
+
+@dataclass(frozen=True)
+class QuarterOutcomes:
+    quarter: Quarter
+    totals: Totals
+
+
+def quarter_outcomes(
+    as_of: dt.date, quarter: str | None = None, known_at: dt.datetime | None = None
+) -> QuarterOutcomes | None:
+    """The national totals of `quarter` (YYYY-Qn), or of the latest quarter with statistics
+    begun by `as_of`, as recorded at `known_at`; None when there is none."""
+    if quarter:
+        chosen = Quarter.parse(quarter)
+    else:
+        chosen = next((q for q in available_quarters() if q.first_month <= as_of), None)
+    if chosen is None:
+        return None
+    return QuarterOutcomes(chosen, quarter_totals(chosen, known_at=known_at))
