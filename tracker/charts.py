@@ -8,7 +8,7 @@ description (every chart is paired with a table of the same numbers on its page)
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,13 +49,6 @@ class Scale:
         ).tolist()
 
 
-def scale(value: float, low: float, high: float, out_low: float, out_high: float) -> float:
-    """`value` in [low, high] mapped linearly onto [out_low, out_high] (not rounded)."""
-    if high == low:
-        return out_low
-    return out_low + (value - low) * (out_high - out_low) / (high - low)
-
-
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """About `count` round values (1, 2 or 5 times a power of ten apart) covering [low, high]."""
     if high <= low:
@@ -78,6 +71,28 @@ def log_ticks(low: float, high: float) -> list[float]:
     decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
     multiples = (1, 2, 5) if len(decades) <= 3 else (1,)
     return [m * 10**d for d in decades for m in multiples if low <= m * 10**d <= high] or [low]
+
+
+def horizontal_grid(
+    ticks: Iterable[float], y: Scale, left: float, right: float, label: Callable[[float], str]
+) -> list[str]:
+    """A grid line across the plot at each tick of the vertical axis, labelled on the left."""
+    return [
+        f'<line class="grid" x1="{left}" x2="{right}" y1="{y(t)}" y2="{y(t)}"/>'
+        f'<text class="axis" x="{left - 6}" y="{y(t) + 4}" text-anchor="end">{label(t)}</text>'
+        for t in ticks
+    ]
+
+
+def vertical_grid(
+    ticks: Iterable[float], x: Scale, top: float, bottom: float, label: Callable[[float], str]
+) -> list[str]:
+    """A grid line down the plot at each tick of the horizontal axis, labelled below it."""
+    return [
+        f'<line class="grid" x1="{x(t)}" x2="{x(t)}" y1="{top}" y2="{bottom}"/>'
+        f'<text class="axis" x="{x(t)}" y="{bottom + 16}" text-anchor="middle">{label(t)}</text>'
+        for t in ticks
+    ]
 
 
 def svg_frame(

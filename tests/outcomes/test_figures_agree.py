@@ -67,7 +67,9 @@ def test_a_jurisdictions_page_charts_its_months_and_totals_them_like_the_api(
     section = section[: section.index("</section>")]
     assert section.count('<svg class="monthly-chart"') == 2
     summary = re.search(r'<p id="outcomes-summary">(.*?)</p>', section, re.S)[1]
-    assert summary.startswith("Activated in June 2010; statistics for 3 of the 10 months to March 2011")
+    assert summary.startswith(
+        "Activated in June 2010; statistics for 3 of the 10 months to March 2011"
+    )
     assert f"{totals['submissions']:,} fingerprints submitted" in summary
     assert f"{totals['non_criminal']:,} with no criminal conviction" in summary
     rows = re.findall(r"<tr><th scope=\"row\">(\w+ \d{4})", section)

@@ -6,10 +6,25 @@ hand, and the chi-square decision against the printed table value."""
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
+import numpy as np
 import pytest
 
-from tracker.outcomes.funnel import Unit, assess, binomial_limit, control_limits
+from tracker.outcomes.funnel import binomial_limit, control_limits, funnel_of
+
+Unit = namedtuple("Unit", "key count cases")
+
+
+def assess(units, min_cases):
+    """The funnel of units given as (key, count, cases)."""
+    return funnel_of(
+        [u.key for u in units],
+        np.array([u.count for u in units], dtype=float),
+        np.array([u.cases for u in units], dtype=float),
+        min_cases,
+    )
+
 
 # chi-square with 9 degrees of freedom, 95th percentile, from the printed tables.
 CHI2_9_95 = 16.919

@@ -35,13 +35,6 @@ DISPERSION_TEST_LEVEL = 0.95
 
 
 @dataclass(frozen=True)
-class Unit:
-    key: str
-    count: int
-    cases: int
-
-
-@dataclass(frozen=True)
 class Assessment:
     """One unit's place on the funnel."""
 
@@ -131,18 +124,9 @@ def is_overdispersed(phi: float, judged: int) -> bool:
     return bool(judged > 1 and judged * phi > chi2.ppf(DISPERSION_TEST_LEVEL, judged - 1))
 
 
-def assess(units: Sequence[Unit], min_cases: int) -> Funnel:
-    """Place every unit with at least one case on the funnel of their common rate."""
-    return funnel_of(
-        [u.key for u in units],
-        np.array([u.count for u in units], dtype=float),
-        np.array([u.cases for u in units], dtype=float),
-        min_cases,
-    )
-
-
 def funnel_of(keys: Sequence[str], count: np.ndarray, cases: np.ndarray, min_cases: int) -> Funnel:
-    """assess() for units given as parallel arrays: keys, counts and cases."""
+    """Every unit (keys, with their counts and cases as parallel arrays) with at least one case,
+    placed on the funnel of their common rate."""
     present = cases > 0
     keys = [key for key, keep in zip(keys, present.tolist(), strict=True) if keep]
     count, cases = count[present], cases[present]

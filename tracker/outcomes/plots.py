@@ -14,7 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 from markupsafe import Markup, escape
 
-from tracker.charts import Scale, log_ticks, nice_ticks, svg_frame
+from tracker.charts import (
+    Scale,
+    horizontal_grid,
+    log_ticks,
+    nice_ticks,
+    svg_frame,
+    vertical_grid,
+)
 from tracker.formatting import percent
 from tracker.outcomes.funnel import Assessment, Funnel
 from tracker.outcomes.models import Metric
@@ -95,18 +102,13 @@ def funnel_plot(review, href: Callable[[str], str]) -> Markup:
     )  # fmt: skip
     x = Scale(low_n, high_n, LEFT, WIDTH - RIGHT, log=True)
     y = Scale(0, top, HEIGHT - BOTTOM, TOP)
-    body = []
-    for tick in nice_ticks(0, top):
-        if tick <= top:
-            body.append(
-                f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick)}" y2="{y(tick)}"/>'
-                f'<text class="axis" x="{LEFT - 6}" y="{y(tick) + 4}" text-anchor="end">{percent(tick, 0)}</text>'
-            )
-    for tick in log_ticks(low_n, high_n):
-        body.append(
-            f'<line class="grid" x1="{x(tick)}" x2="{x(tick)}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
-            f'<text class="axis" x="{x(tick)}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{tick:,.0f}</text>'
-        )
+    body = [
+        *horizontal_grid(
+            [t for t in nice_ticks(0, top) if t <= top], y, LEFT, WIDTH - RIGHT,
+            lambda t: percent(t, 0),
+        ),
+        *vertical_grid(log_ticks(low_n, high_n), x, TOP, HEIGHT - BOTTOM, "{:,.0f}".format),
+    ]  # fmt: skip
     body.append(
         f'<text class="axis-title" x="{(LEFT + WIDTH - RIGHT) / 2}" y="{HEIGHT - 8}" '
         f'text-anchor="middle">{escape(metric.cases_noun.capitalize())} in the quarter (log scale)</text>'
@@ -169,11 +171,7 @@ def monthly_chart(
     top = max(top, ticks[-1])
     x = Scale(0, max(len(months) - 1, 1), LEFT, WIDTH - RIGHT)
     y = Scale(0, top, HEIGHT - BOTTOM, TOP)
-    body = [
-        f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t)}" y2="{y(t)}"/>'
-        f'<text class="axis" x="{LEFT - 6}" y="{y(t) + 4}" text-anchor="end">{t:,.0f}</text>'
-        for t in ticks
-    ]
+    body = horizontal_grid(ticks, y, LEFT, WIDTH - RIGHT, "{:,.0f}".format)
     for index, figures in enumerate(months):
         if figures.month.month == 1 or index == 0:
             body.append(

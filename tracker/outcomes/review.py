@@ -7,7 +7,6 @@ flags is stored); a disposition keeps the flag as it stood when it was recorded.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,8 +174,3 @@ def review_quarter(quarter: Quarter) -> QuarterReview:
 def flag_for(quarter: Quarter, metric: Metric, fips: str) -> Flag | None:
     """The flag the review of `quarter` raises on one jurisdiction for one metric, if any."""
     return review_quarter(quarter).metric(metric).flag_of(fips)
-
-
-def review_moment() -> dt.datetime:
-    """When a review is computed (pages and files state it)."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
