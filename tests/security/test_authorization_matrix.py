@@ -99,6 +99,7 @@ MATRIX: dict[str, dict[str, str | None]] = {
     "exports.planned_list": {"GET": ANYONE},
     "exports.export_list": {"GET": ANYONE},
     "exports.export_log": {"GET": ADMIN},
+    "exports.export_review": {"GET": VIEWER},
     "exports.list_releases": {"GET": ANYONE},
     "exports.show_release": {"GET": ANYONE},
     "exports.download_release": {"GET": ANYONE},

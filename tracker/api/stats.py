@@ -12,7 +12,7 @@ from tracker.errors import DomainError
 from tracker.outcomes.forms import StatisticsFilterForm
 from tracker.outcomes.models import COUNT_FIELDS
 from tracker.outcomes.quarters import Quarter
-from tracker.outcomes.review import review_quarter
+from tracker.outcomes.review import cached_review
 from tracker.outcomes.services import statistics_query, totals
 from tracker.pagination import paginate
 
@@ -60,7 +60,7 @@ def get_review(quarter: str):
         period = Quarter.parse(quarter)
     except DomainError:
         abort(404, description=f"{quarter!r} is not a quarter; write it like 2010-Q3.")
-    review = review_quarter(period)
+    review = cached_review(period)
     metrics = []
     for m in review.metrics:
         f = m.funnel

@@ -13,6 +13,7 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 
+from tracker.cache import cached
 from tracker.extensions import db
 from tracker.outcomes.dispositions import DispositionRecord, dispositions_for_review
 from tracker.outcomes.funnel import Assessment, Funnel, funnel_of
@@ -171,6 +172,12 @@ def review_quarter(quarter: Quarter) -> QuarterReview:
     return QuarterReview(quarter, minimum, totals, tuple(metrics), carried)
 
 
+def cached_review(quarter: Quarter) -> QuarterReview:
+    """review_quarter(), remembered until the data changes (an import, a disposition, any audited
+    write): the page, its flags, the API and the files all ask for the same quarter."""
+    return cached("outcomes.review", (str(quarter), min_cases()), lambda: review_quarter(quarter))
+
+
 def flag_for(quarter: Quarter, metric: Metric, fips: str) -> Flag | None:
     """The flag the review of `quarter` raises on one jurisdiction for one metric, if any."""
-    return review_quarter(quarter).metric(metric).flag_of(fips)
+    return cached_review(quarter).metric(metric).flag_of(fips)

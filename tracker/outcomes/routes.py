@@ -20,7 +20,7 @@ from tracker.outcomes.importing import apply_statistics_import, preview_statisti
 from tracker.outcomes.models import Metric
 from tracker.outcomes.plots import funnel_plot, funnel_table_rows
 from tracker.outcomes.quarters import Quarter
-from tracker.outcomes.review import flag_for, review_quarter
+from tracker.outcomes.review import cached_review, flag_for
 from tracker.outcomes.services import available_quarters, latest_quarter
 from tracker.plan.forms import ConfirmImportForm
 from tracker.plan.importing.web import ImportPages, confirm_upload, show_upload
@@ -84,7 +84,7 @@ def latest_review():
 @bp.get("/reviews/<quarter>")
 @requires(Role.VIEWER)
 def show_review(quarter: str):
-    review = review_quarter(_quarter(quarter))
+    review = cached_review(_quarter(quarter))
     plots = {
         m.metric: funnel_plot(
             m, lambda fips, metric=m.metric: _flag_url(review.quarter, metric, fips)
@@ -108,7 +108,7 @@ def _flag_url(quarter: Quarter, metric: Metric, fips: str) -> str:
 
 
 def _render_flag(quarter: Quarter, metric: Metric, fips: str, form: DispositionForm, status=200):
-    review = review_quarter(quarter)
+    review = cached_review(quarter)
     metric_review = review.metric(metric)
     flag = metric_review.flag_of(fips)
     assessment = next((a for a in metric_review.funnel.assessments if a.key == fips), None)
