@@ -13,7 +13,6 @@ from tracker.outcomes.quarters import Quarter
 from tracker.outcomes.review import MetricReview, QuarterReview, cached_review
 
 REVIEW = "quarterly-review"
-REVIEW_FORMATS = ("csv", "xlsx", "pdf")
 REVIEW_COLUMNS = (
     Column("metric", "Metric"),
     Column("fips", "FIPS"),
