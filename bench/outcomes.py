@@ -8,8 +8,10 @@ seeded with the national registry, every jurisdiction activated in January 2003,
   committing), timed once from the command's start to its end;
 - the review of 2012-Q4 is timed --runs times, after one warm-up run: the computation alone
   (tracker.outcomes.review.review_quarter: the quarter's sums in SQL, the three funnels, the
-  dispositions) and the whole page (GET /reviews/2012-Q4 signed in: the computation, three funnel
-  plots of 3,233 linked points and the tables), each with its median.
+  dispositions), the whole page cold (GET /reviews/2012-Q4 signed in, the computed-results cache
+  emptied first, as after an import or a disposition: the computation, three funnel plots of
+  3,233 linked points and their tables) and warm (the review cached), each with its median. The
+  budget holds the cold page.
 
     .venv/bin/python bench/outcomes.py [--runs 15] [--engines sqlite,postgresql]
                                        [--import-budget-s 30] [--review-budget-ms 200]
@@ -129,40 +131,49 @@ def bench_engine(name: str, url: str, tmp: Path, runs: int) -> dict[str, float]:
     print(f"{name}: import of ten years: {import_s:.1f} s")
 
     quarter = Quarter.parse(QUARTER)
-    computed = []
+    computed, computed_cpu = [], []
     with app.app_context():
         review_quarter(quarter)
         for _ in range(runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             review = review_quarter(quarter)
             computed.append(time.perf_counter() - started)
+            computed_cpu.append(time.process_time() - started_cpu)
         db.session.remove()
     assert review.totals.jurisdictions == len(fips_codes)
     client = app.test_client()
     client.post("/login", data={"email": "bench@example.gov", "password": PASSWORD})
-    pages = []
+    cold, cold_cpu, warm = [], [], []
     size = 0
     for index in range(runs + 1):
-        started = time.perf_counter()
+        # Cold: the computed-results cache emptied, as after an import or a disposition.
+        app.extensions.pop("tracker_computed_cache", None)
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(f"/reviews/{QUARTER}")
-        elapsed = time.perf_counter() - started
+        elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
         assert response.status_code == 200, response.status_code
         size = len(response.data)
-        if index:
-            pages.append(elapsed)
+        started = time.perf_counter()
+        client.get(f"/reviews/{QUARTER}")
+        again = time.perf_counter() - started
+        if index:  # the first run warms imports and the templates
+            cold.append(elapsed)
+            cold_cpu.append(elapsed_cpu)
+            warm.append(again)
     with app.app_context():
         db.engine.dispose()
-    figures = {
-        "import_s": import_s,
-        "review_ms": median_ms(computed),
-        "page_ms": median_ms(pages),
-    }
-    print(
-        f"{name}: review of {QUARTER} for {len(fips_codes):,} jurisdictions, {runs} runs: "
-        f"computation median {figures['review_ms']:.0f} ms (min {min(computed) * 1000:.0f}), "
-        f"page median {figures['page_ms']:.0f} ms (min {min(pages) * 1000:.0f}; "
-        f"{size / 2**20:.1f} MiB of HTML)"
-    )
+    figures = {"import_s": import_s, "page_ms": median_ms(cold)}
+    print(f"{name}: review of {QUARTER} for {len(fips_codes):,} jurisdictions, {runs} runs each:")
+    for label, wall, cpu in (
+        ("computation (review_quarter)", computed, computed_cpu),
+        ("page, cold (cache emptied)", cold, cold_cpu),
+        ("page, warm (review cached)", warm, None),
+    ):
+        line = f"  {label:<30} median {median_ms(wall):5.0f} ms   min {min(wall) * 1000:5.0f} ms"
+        if cpu:
+            line += f"   CPU median {median_ms(cpu):5.0f} ms"
+        print(line)
+    print(f"  the page is {size / 2**20:.1f} MiB of HTML")
     return figures
 
 
@@ -191,12 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         if figures["import_s"] > options.import_budget_s:
             over.append(f"{engine} import {figures['import_s']:.1f} s")
         if figures["page_ms"] > options.review_budget_ms:
-            over.append(f"{engine} review page {figures['page_ms']:.0f} ms")
+            over.append(f"{engine} review page (cold) {figures['page_ms']:.0f} ms")
     if over:
         print("OVER budget: " + "; ".join(over))
         return 1
     print(
-        f"within budget: import under {options.import_budget_s:g} s and review page median "
+        f"within budget: import under {options.import_budget_s:g} s and cold review page median "
         f"at most {options.review_budget_ms:g} ms on {', '.join(results)}"
     )
     return 0

@@ -51,7 +51,12 @@ def test_months_since_activation_show_gaps_and_revisions(app, statistics):
 
 
 def test_totals_nationally_by_state_and_by_quarter(app, statistics):
-    from tracker.outcomes.services import quarter_totals, totals, totals_by_quarter
+    from tracker.outcomes.services import (
+        available_quarters,
+        quarter_totals,
+        totals,
+        totals_by_quarter,
+    )
 
     with app.app_context():
         q2 = quarter_totals(Quarter(2010, 2))
@@ -64,6 +69,7 @@ def test_totals_nationally_by_state_and_by_quarter(app, statistics):
         assert quarter_totals(Quarter(2010, 2), state_fips="06").jurisdictions == 0
         assert totals(fips=COUNTY).submissions == 600
         by_quarter = totals_by_quarter("48")
+        assert available_quarters() == [Quarter(2010, 2), Quarter(2010, 1)]
     assert [(str(q), t.jurisdictions, t.submissions) for q, t in by_quarter] == [
         ("2010-Q2", 2, 550),
         ("2010-Q1", 1, 100),
