@@ -48,39 +48,42 @@ class DispositionForm(FlaskForm):
     revises = HiddenField()
 
 
-class MonthParam(DateParam):
+class _ParsedParam(DateParam):
+    """A value read from text by `parse`; anything it cannot read is refused with `form_hint`."""
+
+    form_hint = ""
+
+    def parse(self, value: str):
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        value = valuelist[0].strip() if valuelist else ""
+        if not value:
+            return
+        try:
+            self.data = self.parse(value)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(f"{self.name} must be {self.form_hint}, got {value!r}.") from exc
+
+
+class MonthParam(_ParsedParam):
     """A month written YYYY-MM (or a date within it); its data is the month's first day."""
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        value = valuelist[0].strip() if valuelist else ""
-        if not value:
-            return
-        try:
-            self.data = month_start(
-                dt.date.fromisoformat(value + "-01" if len(value) == 7 else value)
-            )
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(
-                f"{self.name} must be a month written YYYY-MM, got {value!r}."
-            ) from exc
+    form_hint = "a month written YYYY-MM"
+
+    def parse(self, value: str) -> dt.date:
+        return month_start(dt.date.fromisoformat(value + "-01" if len(value) == 7 else value))
 
 
-class MomentParam(DateParam):
+class MomentParam(_ParsedParam):
     """A moment written as an ISO date-time (UTC unless it gives its offset)."""
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        value = valuelist[0].strip() if valuelist else ""
-        if not value:
-            return
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(
-                f"{self.name} must be a date-time written YYYY-MM-DDTHH:MM:SSZ, got {value!r}."
-            ) from exc
-        self.data = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    form_hint = "a date-time written YYYY-MM-DDTHH:MM:SSZ"
+
+    def parse(self, value: str) -> dt.datetime:
+        moment = dt.datetime.fromisoformat(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _five_digits(form, field) -> None:
