@@ -71,20 +71,25 @@ def confirm_statistics_import():
 @bp.get("/reviews")
 @requires(Role.VIEWER)
 def latest_review():
-    """The quarter chosen (?quarter=2010-Q3), else the latest quarter with statistics."""
+    """The quarter chosen (?quarter=2010-Q3: its own address), else the review of the latest
+    quarter with statistics."""
     if request.args.get("quarter"):
         chosen = _quarter(request.args["quarter"])
         return redirect(url_for("outcomes.show_review", quarter=str(chosen)))
     quarter = latest_quarter()
     if quarter is None:
         return render_template("outcomes/no_statistics.html", may_import=user_has(Role.EDITOR))
-    return redirect(url_for("outcomes.show_review", quarter=str(quarter)))
+    return _render_review(quarter)
 
 
 @bp.get("/reviews/<quarter>")
 @requires(Role.VIEWER)
 def show_review(quarter: str):
-    review = cached_review(_quarter(quarter))
+    return _render_review(_quarter(quarter))
+
+
+def _render_review(quarter: Quarter):
+    review = cached_review(quarter)
     plots = {
         m.metric: funnel_plot(
             m, lambda fips, metric=m.metric: _flag_url(review.quarter, metric, fips)
