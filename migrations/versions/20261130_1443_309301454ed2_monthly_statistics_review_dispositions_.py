@@ -6,7 +6,7 @@ A review disposition is revised by a new row that revises it; each row can be re
 each flag has one first disposition (a partial unique index), so concurrent edits collide.
 
 Revision ID: 309301454ed2
-Revises: b30fc50bddfc
+Revises: 761b6144ae51
 Create Date: 2026-11-30 14:43:03.019981
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '309301454ed2'
-down_revision = 'b30fc50bddfc'
+down_revision = '761b6144ae51'
 branch_labels = None
 depends_on = None
 
