@@ -8,7 +8,7 @@ flagged points differ by shape as well as colour. The pages pair each chart with
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,13 +33,34 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
 CURVE_POINTS = 120
 
 
-def point_name(label: str, a: Assessment, metric: Metric) -> str:
-    """What a point reads as: "Travis County, TX: 40 of 212 identifications with no criminal
-    conviction, 18.9%, z 2.41, above the 99.8% limit"."""
-    text = f"{label}: {metric.phrase(a.count, a.cases)}, {percent(a.rate)}"
-    if a.z is not None:
-        text += f", z {a.z:.2f}"
-    return f"{text}, {a.verdict}"
+@dataclass(frozen=True)
+class PointText:
+    """How one jurisdiction's point reads, worked out once for the plot and its table."""
+
+    label: str  # "Travis County, TX", HTML-escaped
+    rate: str  # "18.9%"
+    z: str  # "2.41", or a dash
+    verdict: str  # "above the 99.8% limit"
+
+    def name(self, a: Assessment, metric: Metric) -> str:
+        """The point's accessible name: "Travis County, TX: 40 of 212 identifications with no
+        criminal conviction, 18.9%, z 2.41, above the 99.8% limit" (HTML-escaped)."""
+        z = f", z {self.z}" if a.z is not None else ""
+        return f"{self.label}: {metric.phrase(a.count, a.cases)}, {self.rate}{z}, {self.verdict}"
+
+
+def point_texts(review) -> dict[str, PointText]:
+    """Every point's texts, by FIPS code (names through html.escape: thousands of them, and
+    markupsafe's Markup objects cost more)."""
+    return {
+        a.key: PointText(
+            html.escape(review.places[a.key].label),
+            percent(a.rate),
+            "—" if a.z is None else f"{a.z:.2f}",
+            a.verdict,
+        )
+        for a in review.funnel.assessments
+    }
 
 
 def _mark(x: float, y: float, a: Assessment) -> str:
@@ -88,9 +109,16 @@ def funnel_frame(funnel: Funnel) -> FunnelFrame | None:
     )
 
 
-def funnel_plot(review, href: Callable[[str], str]) -> Markup:
-    """The funnel of one metric (a review.MetricReview): rate against cases (log scale), the
-    national rate, the 95 % and 99.8 % limits, and every jurisdiction as a linked point."""
+def funnel_views(review, link_prefix: str) -> tuple[Markup, Markup]:
+    """The funnel plot of one metric (a review.MetricReview) and its table's rows; each point
+    links to `link_prefix` + its FIPS code."""
+    texts = point_texts(review)
+    return funnel_plot(review, link_prefix, texts), funnel_table_rows(review, texts)
+
+
+def funnel_plot(review, link_prefix: str, texts: dict[str, PointText]) -> Markup:
+    """The funnel of one metric: rate against cases (log scale), the national rate, the 95 % and
+    99.8 % limits, and every jurisdiction as a linked point."""
     metric, funnel = review.metric, review.funnel
     points = funnel.assessments
     frame = funnel_frame(funnel)
@@ -120,15 +148,13 @@ def funnel_plot(review, href: Callable[[str], str]) -> Markup:
         for curve in limits[name]:
             path = " ".join(f"{x(n)},{y(v)}" for n, v in zip(grid, curve, strict=True))
             body.append(f'<polyline class="{css}" points="{path}"/>')
-    labels = review.places
     # Flagged points last, so they are drawn on top and come last in the keyboard order.
     ordered = sorted(points, key=lambda a: (a.flagged, a.key))
     xs, ys = x.many([a.cases for a in ordered]), y.many([a.rate for a in ordered])
     for a, px, py in zip(ordered, xs, ys, strict=True):
-        # html.escape: thousands of names, and markupsafe's Markup objects cost more.
-        name = html.escape(point_name(labels[a.key].label, a, metric))
+        name = texts[a.key].name(a, metric)
         body.append(
-            f'<a href="{href(a.key)}" aria-label="{name}">'
+            f'<a href="{link_prefix}{a.key}" aria-label="{name}">'
             f"<title>{name}</title>{_mark(px, py, a)}</a>"
         )
     description = (
@@ -201,17 +227,16 @@ def monthly_chart(
     return svg_frame("monthly-chart", chart_id, WIDTH, HEIGHT, title, description, body)
 
 
-def funnel_table_rows(review) -> Markup:
+def funnel_table_rows(review, texts: dict[str, PointText]) -> Markup:
     """The table alternative of a funnel plot: one <tr> per jurisdiction (name, FIPS code, count,
     cases, rate, z, verdict), by FIPS code. Built here rather than in the template because a
     quarter has thousands of rows per metric and every one would cost a template loop."""
     rows = []
     for a in review.funnel.assessments:
-        z = "—" if a.z is None else f"{a.z:.2f}"
+        t = texts[a.key]
         rows.append(
-            f'<tr><th scope="row">{html.escape(review.places[a.key].label)}</th><td>{a.key}</td>'
-            f"<td>{a.count}</td><td>{a.cases}</td><td>{percent(a.rate)}</td><td>{z}</td>"
-            f"<td>{a.verdict}</td></tr>"
+            f'<tr><th scope="row">{t.label}</th><td>{a.key}</td><td>{a.count}</td>'
+            f"<td>{a.cases}</td><td>{t.rate}</td><td>{t.z}</td><td>{t.verdict}</td></tr>"
         )
     # Names pass through html.escape; everything else is a number or a fixed word.
     return Markup("".join(rows))  # noqa: S704

@@ -18,7 +18,7 @@ from tracker.outcomes.forms import (
 )
 from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
 from tracker.outcomes.models import Metric
-from tracker.outcomes.plots import funnel_plot, funnel_table_rows
+from tracker.outcomes.plots import funnel_views
 from tracker.outcomes.quarters import Quarter
 from tracker.outcomes.review import cached_review, flag_for
 from tracker.outcomes.services import available_quarters, latest_quarter
@@ -90,26 +90,20 @@ def show_review(quarter: str):
 
 def _render_review(quarter: Quarter):
     review = cached_review(quarter)
-    plots = {
-        m.metric: funnel_plot(
-            m, lambda fips, metric=m.metric: _flag_url(review.quarter, metric, fips)
-        )
+    # Links built by hand: url_for for each of thousands of points would cost tens of ms.
+    views = {
+        m.metric: funnel_views(m, f"{request.script_root}/reviews/{quarter}/{m.metric.value}/")
         for m in review.metrics
     }
     return render_template(
         "outcomes/review.html",
         review=review,
-        plots=plots,
-        tables={m.metric: funnel_table_rows(m) for m in review.metrics},
+        plots={metric: plot for metric, (plot, _rows) in views.items()},
+        tables={metric: rows for metric, (_plot, rows) in views.items()},
         quarters=available_quarters(),
         published=publication.publication_of(review.quarter),
         may_publish=user_has(Role.ADMIN),
     )
-
-
-def _flag_url(quarter: Quarter, metric: Metric, fips: str) -> str:
-    # Built by hand: url_for for each of thousands of points would cost tens of milliseconds.
-    return f"{request.script_root}/reviews/{quarter}/{metric.value}/{fips}"
 
 
 def _render_flag(quarter: Quarter, metric: Metric, fips: str, form: DispositionForm, status=200):

@@ -211,9 +211,7 @@ def available_quarters() -> list[Quarter]:
     stays the same with a decade of statistics.
     """
     first = select(func.min(M.month).label("month")).where(in_force()).cte(recursive=True)
-    later = (
-        select(func.min(M.month)).where(in_force(), M.month > first.c.month).scalar_subquery()
-    )
+    later = select(func.min(M.month)).where(in_force(), M.month > first.c.month).scalar_subquery()
     months = first.union_all(select(later).where(first.c.month.is_not(None)))
     found = db.session.scalars(select(months.c.month).where(months.c.month.is_not(None)))
     return sorted({Quarter.of(month) for month in found}, reverse=True)
