@@ -71,6 +71,7 @@ def test_every_funnel_point_is_a_named_stop_for_the_keyboard(page, live_server):
     browser_sign_in(page, live_server["users"]["viewer"])
     page.goto(f"/reviews/{QUARTER}")
     assert page.locator("h1").inner_text() == "Quarterly statistical review"
+    assert "These are demo statistics." in page.locator("#review-summary").inner_text()
     plot = page.locator("#non_criminal_share svg.funnel-plot")
     assert plot.get_attribute("role") == "group"
     points = plot.locator("a")

@@ -56,6 +56,7 @@ def test_demo_statistics_follow_activation_and_the_review_finds_what_was_planted
         assert demo_statistics_rows(activations) == demo_statistics_rows(activations)
 
         review = review_quarter(Quarter(2012, 4))
+        assert review.is_demo  # and the page says so
         for fips, (metric, direction) in PLANTED.items():
             flag = review.metric(Metric(metric)).flag_of(fips)
             assert flag is not None and flag.assessment.direction == direction, (fips, metric)

@@ -47,6 +47,7 @@ def test_the_review_page_shows_each_metric_with_its_plot_flags_and_small_ones(he
     summary = re.compile(r'<p id="review-summary">.*?</p>', re.S)
     assert summary.search(latest.get_data(as_text=True))[0] == summary.search(html)[0]
     assert "254 jurisdictions</strong> reported statistics for 2011-Q1" in html
+    assert "demo statistics" not in html  # imported figures, not the demo's
     assert html.count('<svg class="funnel-plot"') == 3
     assert html.count('role="group"') >= 3
     # Every reporting jurisdiction is a point, a link with a name, on each plot.

@@ -23,6 +23,10 @@ class MonthlyOutcomes:
     columns: tuple[tuple[str, str], ...]  # (count field, heading) of the table
 
     @property
+    def is_demo(self) -> bool:
+        return any(month.is_demo for month in self.months)
+
+    @property
     def reported(self) -> int:
         return sum(1 for month in self.months if month.counts is not None)
 

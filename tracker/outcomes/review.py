@@ -19,7 +19,7 @@ from tracker.outcomes.dispositions import DispositionRecord, dispositions_for_re
 from tracker.outcomes.funnel import Assessment, Funnel, funnel_of
 from tracker.outcomes.models import COUNT_FIELDS, Metric, MonthlyStatistics
 from tracker.outcomes.quarters import Quarter
-from tracker.outcomes.services import Totals, in_force
+from tracker.outcomes.services import Totals, has_demo_statistics, in_force
 from tracker.registry.models import Jurisdiction, State
 
 M = MonthlyStatistics
@@ -86,6 +86,7 @@ class QuarterReview:
     totals: Totals
     metrics: tuple[MetricReview, ...]
     carried_over: tuple[Carried, ...]
+    is_demo: bool = False  # some of the quarter's figures are demo data
 
     def metric(self, metric: Metric) -> MetricReview:
         return next(m for m in self.metrics if m.metric is metric)
@@ -173,7 +174,8 @@ def review_quarter(quarter: Quarter) -> QuarterReview:
         )
         for record in previous
     )
-    return QuarterReview(quarter, minimum, totals, tuple(metrics), carried)
+    demo = has_demo_statistics(quarter.first_month, quarter.last_month)
+    return QuarterReview(quarter, minimum, totals, tuple(metrics), carried, demo)
 
 
 def cached_review(quarter: Quarter) -> QuarterReview:

@@ -118,6 +118,17 @@ def totals_by_quarter(
     ]
 
 
+def has_demo_statistics(first_month: dt.date, last_month: dt.date) -> bool:
+    """True when any figures in force for these months are demo data."""
+    return bool(
+        db.session.scalar(
+            select(M.id)
+            .where(in_force(), M.is_demo.is_(True), M.month.between(first_month, last_month))
+            .limit(1)
+        )
+    )
+
+
 def latest_month() -> dt.date | None:
     """The latest month with statistics in force."""
     return db.session.scalar(select(func.max(M.month)).where(in_force()))
@@ -136,6 +147,7 @@ class MonthFigures:
     month: dt.date
     counts: dict[str, int] | None
     revisions: int  # earlier versions kept as history
+    is_demo: bool = False
 
 
 def months_since_activation(
@@ -154,11 +166,15 @@ def months_since_activation(
     recorded = M.recorded_at <= known_at if known_at is not None else true()
     versions = db.session.execute(
         select(
-            M.month, in_force(known_at).label("current"), *[getattr(M, n) for n in COUNT_FIELDS]
+            M.month,
+            in_force(known_at).label("current"),
+            M.is_demo,
+            *[getattr(M, n) for n in COUNT_FIELDS],
         ).where(M.jurisdiction_fips == fips, recorded)
     ).all()
-    current = {row.month: dict(zip(COUNT_FIELDS, row[2:], strict=True)) for row in versions
+    current = {row.month: dict(zip(COUNT_FIELDS, row[3:], strict=True)) for row in versions
                if row.current}  # fmt: skip
+    demo = {row.month for row in versions if row.current and row.is_demo}
     if not current:
         return []
     revisions: dict[dt.date, int] = {}
@@ -169,7 +185,9 @@ def months_since_activation(
     months = []
     month = month_start(activated_on)
     while month <= last:
-        months.append(MonthFigures(month, current.get(month), revisions.get(month, 0)))
+        months.append(
+            MonthFigures(month, current.get(month), revisions.get(month, 0), month in demo)
+        )
         month = next_month(month)
     return months
 
