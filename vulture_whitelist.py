@@ -30,7 +30,6 @@ _.handle_starttag, _.handle_endtag, _.handle_data  # html.parser.HTMLParser (cor
 _.list_commands, _.get_command  # click.Group (cli.TrackerGroup)
 _.login_view, _.session_protection  # Flask-Login
 _.permanent  # Flask's session
-_.max_form_memory_size  # Flask's request (plan.importing.web: the sealed file's size)
 _.trim_blocks, _.lstrip_blocks  # Jinja
 _.metadata, _.updated_at, _.isolation_level  # SQLAlchemy declarative base, sqlite3 connection
 _.required_role  # read by tests/security/test_authorization_matrix.py from every view

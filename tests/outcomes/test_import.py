@@ -338,3 +338,32 @@ def test_a_month_recorded_by_someone_else_meanwhile_refuses_the_whole_import(app
             apply_statistics_import(preview)
         db.session.rollback()
     assert [row[:2] for row in stored(app)] == [(COUNTY, dt.date(2010, 4, 1))]
+
+
+def test_a_large_upload_comes_back_whole_from_its_preview(app, signed_in, activated):
+    """The previewed file travels back sealed in the confirmation form: a file over a megabyte
+    that barely compresses (a notes column of random text, which the import ignores) comes back
+    whole (a url-encoded form: Flask's 500 kB limit on a multipart field does not apply)."""
+    import secrets
+
+    months = [f"{year}-{month:02d}" for year in (2010, 2011) for month in range(1, 13)]
+    rows = [
+        (month, fips, 100, 10, 1, 1, 1, 1, 1, secrets.token_hex(25_000))
+        for fips, first in ((COUNTY, "2010-03"), (OTHER_COUNTY, "2010-05"))
+        for month in months
+        if first <= month <= "2011-05"
+    ]
+    data = stats_csv(rows, header=(*HEADER, "notes"))
+    assert len(data) > 1_000_000
+    editor = signed_in("editor")
+    html = upload(editor, "/stats/import", data).get_data(as_text=True)
+    assert f"{len(rows)} rows: {len(rows)} new, 0 changed" in html
+    assert "Ignored columns: notes." in html
+    payload = hidden(html, "payload")
+    assert len(payload) > 600_000
+    response = editor.post(
+        "/stats/import/confirm",
+        data={"payload": payload, "fingerprint": hidden(html, "fingerprint")},
+    )
+    assert response.status_code == 303, response.status_code
+    assert len(stored(app)) == len(rows)

@@ -77,9 +77,8 @@ def show_upload(pages: ImportPages, form, confirm_form_class):
 
 def confirm_upload(pages: ImportPages, form_class):
     """Apply the sealed file if what it would do is still what the person previewed."""
-    # The sealed file comes back as a form field: allow it the size of the largest file (its
-    # compressed, base64-encoded copy is at most a third larger, plus the other fields).
-    request.max_form_memory_size = pages.max_bytes * 4 // 3 + 64 * 1024
+    # The sealed file comes back in a url-encoded form, which no form-field size limit applies to
+    # (only the request's MAX_CONTENT_LENGTH); tests/outcomes/test_import.py posts a large one.
     form = form_class()
     try:
         if not form.validate_on_submit():
