@@ -3,12 +3,11 @@ signed-in staff only (anonymous callers get 401; nothing of either is public).""
 
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import jsonify
 
 from tracker.access import Role, requires
 from tracker.api import bp
 from tracker.api.envelope import ERROR, PAGING, page_envelope, paged, param
-from tracker.errors import DomainError
 from tracker.outcomes.forms import StatisticsFilterForm
 from tracker.outcomes.models import COUNT_FIELDS
 from tracker.outcomes.quarters import Quarter
@@ -56,10 +55,7 @@ def _rate(value: float | None) -> float | None:
 def get_review(quarter: str):
     """The quarter's review: per metric the national rate, the over-dispersion factor and the
     outliers, with the dispositions recorded so far."""
-    try:
-        period = Quarter.parse(quarter)
-    except DomainError:
-        abort(404, description=f"{quarter!r} is not a quarter; write it like 2010-Q3.")
+    period = Quarter.from_url(quarter)
     review = cached_review(period)
     metrics = []
     for m in review.metrics:

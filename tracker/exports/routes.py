@@ -3,7 +3,7 @@ numbered releases and the export log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from tracker.access import Role, requires, user_has
@@ -123,11 +123,7 @@ def export_corrections():
 def export_review(quarter: str, fmt: str):
     """A quarter's review: the flagged jurisdictions with their dispositions (CSV, XLSX), and
     the report with the funnel plots (PDF). Staff only, never cached by anyone else."""
-    try:
-        period = Quarter.parse(quarter)
-    except DomainError:
-        abort(404, description=f"{quarter!r} is not a quarter; write it like 2010-Q3.")
-    rendered = render_review_export(period, fmt)
+    rendered = render_review_export(Quarter.from_url(quarter), fmt)
     commit_export_record(
         REVIEW, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="web"
     )

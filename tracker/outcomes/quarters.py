@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from tracker.errors import DomainError
+from tracker.errors import DomainError, NotFound
 
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 
@@ -42,6 +42,14 @@ class Quarter:
                 field=field,
             )
         return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def from_url(cls, text: str) -> Quarter:
+        """The quarter an address names (/reviews/2010-Q3); NotFound (404) for anything else."""
+        try:
+            return cls.parse(text)
+        except DomainError:
+            raise NotFound(f"{text!r} is not a quarter; quarters are written like 2010-Q3.") from None
 
     @classmethod
     def of(cls, day: dt.date) -> Quarter:

@@ -49,13 +49,6 @@ STATISTICS_PAGES = ImportPages(
 )
 
 
-def _quarter(text: str) -> Quarter:
-    try:
-        return Quarter.parse(text)
-    except DomainError:
-        abort(404, description=f"{text!r} is not a quarter; quarters are written like 2010-Q3.")
-
-
 @bp.route("/stats/import", methods=["GET", "POST"])
 @requires(Role.EDITOR)
 def import_statistics():
@@ -74,7 +67,7 @@ def latest_review():
     """The quarter chosen (?quarter=2010-Q3: its own address), else the review of the latest
     quarter with statistics."""
     if request.args.get("quarter"):
-        chosen = _quarter(request.args["quarter"])
+        chosen = Quarter.from_url(request.args["quarter"])
         return redirect(url_for("outcomes.show_review", quarter=str(chosen)))
     quarter = latest_quarter()
     if quarter is None:
@@ -85,7 +78,7 @@ def latest_review():
 @bp.get("/reviews/<quarter>")
 @requires(Role.VIEWER)
 def show_review(quarter: str):
-    return _render_review(_quarter(quarter))
+    return _render_review(Quarter.from_url(quarter))
 
 
 def _render_review(quarter: Quarter):
@@ -130,13 +123,13 @@ def _render_flag(quarter: Quarter, metric: Metric, fips: str, form: DispositionF
 @bp.get(f"/reviews/<quarter>/<{METRICS}:metric>/<fips>")
 @requires(Role.VIEWER)
 def show_flag(quarter: str, metric: str, fips: str):
-    return _render_flag(_quarter(quarter), Metric(metric), fips, DispositionForm())
+    return _render_flag(Quarter.from_url(quarter), Metric(metric), fips, DispositionForm())
 
 
 @bp.post(f"/reviews/<quarter>/<{METRICS}:metric>/<fips>")
 @requires(Role.EDITOR)
 def decide_flag(quarter: str, metric: str, fips: str):
-    period, metric = _quarter(quarter), Metric(metric)
+    period, metric = Quarter.from_url(quarter), Metric(metric)
     form = DispositionForm()
     if form.validate_on_submit():
         try:
@@ -162,7 +155,7 @@ def decide_flag(quarter: str, metric: str, fips: str):
 
 def _publication_step(quarter: str, step, done: str):
     """Publish or withdraw a quarter's totals (`step`), then back to its review with `done`."""
-    period = _quarter(quarter)
+    period = Quarter.from_url(quarter)
     try:
         step(period)
         db.session.commit()
