@@ -49,12 +49,11 @@ class PointText:
         return f"{self.label}: {metric.phrase(a.count, a.cases)}, {self.rate}{z}, {self.verdict}"
 
 
-def point_texts(review) -> dict[str, PointText]:
-    """Every point's texts, by FIPS code (names through html.escape: thousands of them, and
-    markupsafe's Markup objects cost more)."""
+def point_texts(review, labels: dict[str, str]) -> dict[str, PointText]:
+    """Every point's texts, by FIPS code (`labels`: each jurisdiction's, HTML-escaped)."""
     return {
         a.key: PointText(
-            html.escape(review.places[a.key].label),
+            labels[a.key],
             percent(a.rate),
             "—" if a.z is None else f"{a.z:.2f}",
             a.verdict,
@@ -109,11 +108,19 @@ def funnel_frame(funnel: Funnel) -> FunnelFrame | None:
     )
 
 
-def funnel_views(review, link_prefix: str) -> tuple[Markup, Markup]:
-    """The funnel plot of one metric (a review.MetricReview) and its table's rows; each point
-    links to `link_prefix` + its FIPS code."""
-    texts = point_texts(review)
-    return funnel_plot(review, link_prefix, texts), funnel_table_rows(review, texts)
+def review_views(review, links: dict[Metric, str]) -> dict[Metric, tuple[Markup, Markup]]:
+    """Each metric's funnel plot and its table's rows (of a review.QuarterReview); a metric's
+    points link to links[metric] + their FIPS code."""
+    # html.escape once per jurisdiction: thousands of names, and Markup objects cost more.
+    labels = {fips: html.escape(place.label) for fips, place in review.metrics[0].places.items()}
+    views = {}
+    for m in review.metrics:
+        texts = point_texts(m, labels)
+        views[m.metric] = (
+            funnel_plot(m, links[m.metric], texts),
+            funnel_table_rows(m, texts),
+        )
+    return views
 
 
 def funnel_plot(review, link_prefix: str, texts: dict[str, PointText]) -> Markup:

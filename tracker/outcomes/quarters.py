@@ -49,7 +49,9 @@ class Quarter:
         try:
             return cls.parse(text)
         except DomainError:
-            raise NotFound(f"{text!r} is not a quarter; quarters are written like 2010-Q3.") from None
+            raise NotFound(
+                f"{text!r} is not a quarter; quarters are written like 2010-Q3."
+            ) from None
 
     @classmethod
     def of(cls, day: dt.date) -> Quarter:

@@ -18,7 +18,7 @@ from tracker.outcomes.forms import (
 )
 from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
 from tracker.outcomes.models import Metric
-from tracker.outcomes.plots import funnel_views
+from tracker.outcomes.plots import review_views
 from tracker.outcomes.quarters import Quarter
 from tracker.outcomes.review import cached_review, flag_for
 from tracker.outcomes.services import available_quarters, latest_quarter
@@ -83,14 +83,14 @@ def show_review(quarter: str):
 
 def _render_review(quarter: Quarter):
     review = cached_review(quarter)
-    # Links built by hand: url_for for each of thousands of points would cost tens of ms.
-    views = {
-        m.metric: funnel_views(m, f"{request.script_root}/reviews/{quarter}/{m.metric.value}/")
-        for m in review.metrics
-    }
+    # Flag links built from one prefix per metric: url_for for each of thousands of points
+    # would cost tens of milliseconds.
+    links = {m: f"{request.script_root}/reviews/{quarter}/{m.value}/" for m in Metric}
+    views = review_views(review, links) if review.has_data else {}
     return render_template(
         "outcomes/review.html",
         review=review,
+        links=links,
         plots={metric: plot for metric, (plot, _rows) in views.items()},
         tables={metric: rows for metric, (_plot, rows) in views.items()},
         quarters=available_quarters(),
