@@ -39,7 +39,8 @@ def activate(app, activations: dict[str, dt.date] | None = None) -> None:
 
 def import_file(app, data: bytes, name: str = "stats.csv"):
     """Preview and apply a statistics file through the service; returns (preview, result)."""
-    from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
+    from tracker.outcomes.applying import apply_statistics_import
+    from tracker.outcomes.importing import preview_statistics_import
 
     def preview_and_apply():
         preview = preview_statistics_import(name, data)

@@ -147,7 +147,8 @@ def test_unusable_files_are_refused_whole(app, activated, data, fragment):
 
 def test_any_error_refuses_the_whole_file(app, activated):
     from tracker.extensions import db
-    from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
+    from tracker.outcomes.applying import apply_statistics_import
+    from tracker.outcomes.importing import preview_statistics_import
 
     before = stored(app)
     data = stats_csv([GOOD, ("2010-05", OTHER_COUNTY, 10, 11, 0, 0, 0, 0, 0)])
@@ -160,7 +161,7 @@ def test_any_error_refuses_the_whole_file(app, activated):
     assert stored(app) == before
 
 
-def test_reimporting_a_month_replaces_it_and_keeps_the_earlier_figures(app, activated):
+def test_reimporting_a_month_is_a_correction_that_keeps_the_earlier_figures(app, activated):
     first, result = import_file(
         app, stats_csv([GOOD, ("2010-05", COUNTY, 900, 80, 10, 10, 20, 20, 5)])
     )
@@ -179,14 +180,35 @@ def test_reimporting_a_month_replaces_it_and_keeps_the_earlier_figures(app, acti
         ("non_criminal", 20, 25),
     ]
     assert (result.added, result.replaced) == (0, 1)
-    assert audit_count(app) == events + 1
+    assert audit_count(app) == events + 2  # the import, and the correction it records
     may = [row for row in stored(app) if row[1] == dt.date(2010, 5, 1)]
     assert [(matches, current) for _, _, matches, current, _ in may] == [(80, False), (85, True)]
 
+    from tracker.corrections.models import Correction, FactKind
     from tracker.extensions import db
+    from tracker.outcomes.models import MonthlyStatistics as M
     from tracker.outcomes.services import StatisticsFilters, statistics_query, totals
 
     with app.app_context():
+        [correction] = db.session.scalars(
+            select(Correction).where(Correction.fact_kind == FactKind.MONTHLY_STATISTICS)
+        ).all()
+        earlier, later = db.session.scalars(
+            select(M).where(M.month == dt.date(2010, 5, 1)).order_by(M.id)
+        ).all()
+        assert (correction.fact_id, correction.action.value) == (str(earlier.id), "amend")
+        assert correction.replacement_id == later.id
+        assert earlier.superseded_by_id == correction.id
+        assert earlier.superseded_at == correction.recorded_at == later.recorded_at
+        assert correction.reason.startswith("Imported again from corrected.csv (SHA-256 ")
+        assert correction.summary == (
+            "Statistics 2010-05 for Anderson County, TX: matches 80 → 85; non_criminal 20 → 25"
+        )
+        assert (correction.before, correction.after) == (
+            {"matches": 80, "non_criminal": 20},
+            {"matches": 85, "non_criminal": 25},
+        )
+        assert correction.recorded_by_label == "test"
         now_known = db.session.scalars(statistics_query(StatisticsFilters(fips=COUNTY))).all()
         assert [row.matches for row in now_known] == [110, 85]
         then = StatisticsFilters(fips=COUNTY, known_at=recorded_first + dt.timedelta(days=1))
@@ -197,7 +219,7 @@ def test_reimporting_a_month_replaces_it_and_keeps_the_earlier_figures(app, acti
     again, result = import_file(app, stats_csv([GOOD, corrected]))
     assert again.summary() == "2 rows: 0 new, 0 changed, 2 unchanged, 0 errors"
     assert (result.added, result.replaced) == (0, 0)
-    assert audit_count(app) == events + 1  # nothing to write, nothing audited
+    assert audit_count(app) == events + 2  # nothing to write, nothing audited
 
 
 def test_xlsx_cells_numbers_and_dates(app, activated, tmp_path):
@@ -326,7 +348,8 @@ def test_a_month_recorded_by_someone_else_meanwhile_refuses_the_whole_import(app
     (the in-force index), and nothing of it is written, on either engine's bulk path."""
     from tracker.errors import Conflict
     from tracker.extensions import db
-    from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
+    from tracker.outcomes.applying import apply_statistics_import
+    from tracker.outcomes.importing import preview_statistics_import
 
     data = stats_csv([GOOD, ("2010-05", OTHER_COUNTY, 10, 1, 0, 0, 0, 1, 0)])
     with app.app_context():

@@ -7,11 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from tracker.outcomes.importing import (
-    apply_statistics_import,
-    preview_statistics_import,
-    read_statistics_file,
-)
+from tracker.outcomes.applying import apply_statistics_import
+from tracker.outcomes.importing import preview_statistics_import, read_statistics_file
 from tracker.plan.importing.command import ImportCommand, run_import
 
 STATISTICS_COMMAND = ImportCommand(

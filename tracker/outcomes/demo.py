@@ -51,6 +51,11 @@ PLANTED = {
 SMALL_EXTREME = "48301"  # Loving, TX
 
 
+def _reported(month: dt.date) -> dt.datetime:
+    """When a month's figures reach the office: the 10th of the next month, in the evening."""
+    return dt.datetime.combine(next_month(month) + dt.timedelta(days=9), dt.time(20), dt.UTC)
+
+
 def _months(activated_on: dt.date) -> list[dt.date]:
     months, month = [], month_start(activated_on)
     while month <= LAST_MONTH:
@@ -108,7 +113,7 @@ def seed_demo_statistics() -> int:
     """Write the demo statistics for every demo activation; returns how many monthly rows."""
     activations = db.session.execute(
         select(Activation.jurisdiction_fips, Activation.activated_on).where(
-            Activation.activated_on <= LAST_MONTH
+            Activation.in_force(), Activation.activated_on <= LAST_MONTH
         )
     ).all()
     rows = demo_statistics_rows([(fips, day) for fips, day in activations])
@@ -118,8 +123,9 @@ def seed_demo_statistics() -> int:
             source=DEMO_SOURCE,
             is_demo=True,
             recorded_by_id=None,
-            recorded_at=now,
+            recorded_at=min(_reported(row["month"]), now),
             superseded_at=None,
+            superseded_by_id=None,
         )
     bulk_insert(db.session, MonthlyStatistics.__table__, rows)
     return len(rows)

@@ -13,7 +13,15 @@ from tracker.enums import enum_choices
 from tracker.outcomes.models import Disposition
 from tracker.outcomes.quarters import month_start
 from tracker.outcomes.services import StatisticsFilters, available_quarters
-from tracker.params import AsKnownForm, ChoiceParam, DateParam, NotAfter, PagedFilterForm, TextParam
+from tracker.params import (
+    AsKnownForm,
+    ChoiceParam,
+    DateParam,
+    NotAfter,
+    PagedFilterForm,
+    TextParam,
+    known_at_param,
+)
 from tracker.plan.forms import upload_form
 from tracker.registry.forms import StateParam
 from tracker.registry.lookup import find_state
@@ -48,42 +56,22 @@ class DispositionForm(FlaskForm):
     revises = HiddenField()
 
 
-class _ParsedParam(DateParam):
-    """A value read from text by `parse`; anything it cannot read is refused with `form_hint`."""
-
-    form_hint = ""
-
-    def parse(self, value: str):
-        raise NotImplementedError
+class MonthParam(DateParam):
+    """A month written YYYY-MM (or a date within it); its data is the month's first day."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         value = valuelist[0].strip() if valuelist else ""
         if not value:
             return
         try:
-            self.data = self.parse(value)
+            self.data = month_start(
+                dt.date.fromisoformat(value + "-01" if len(value) == 7 else value)
+            )
         except ValueError as exc:
             self.data = None
-            raise ValueError(f"{self.name} must be {self.form_hint}, got {value!r}.") from exc
-
-
-class MonthParam(_ParsedParam):
-    """A month written YYYY-MM (or a date within it); its data is the month's first day."""
-
-    form_hint = "a month written YYYY-MM"
-
-    def parse(self, value: str) -> dt.date:
-        return month_start(dt.date.fromisoformat(value + "-01" if len(value) == 7 else value))
-
-
-class MomentParam(_ParsedParam):
-    """A moment written as an ISO date-time (UTC unless it gives its offset)."""
-
-    form_hint = "a date-time written YYYY-MM-DDTHH:MM:SSZ"
-
-    def parse(self, value: str) -> dt.datetime:
-        moment = dt.datetime.fromisoformat(value)
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+            raise ValueError(
+                f"{self.name} must be a month written YYYY-MM, got {value!r}."
+            ) from exc
 
 
 def _five_digits(form, field) -> None:
@@ -98,7 +86,7 @@ class StatisticsFilterForm(PagedFilterForm):
     state = StateParam(any_label="All states and territories")
     month_from = MonthParam("From", name="from", validators=[NotAfter("month_to")])
     month_to = MonthParam("To", name="to")
-    known_at = MomentParam("Known at")
+    known_at = known_at_param()
 
     def statistics_filters(self) -> StatisticsFilters:
         state = find_state(self.state.data) if self.state.data else None

@@ -25,13 +25,10 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
-from tracker.audit.services import current_actor, record
 from tracker.dates import today
-from tracker.db import bulk_insert, utcnow
-from tracker.errors import Conflict, DomainError
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.outcomes.models import COUNT_FIELDS, LEVEL_FIELDS, MonthlyStatistics
 from tracker.outcomes.quarters import month_start
@@ -115,12 +112,6 @@ class StatisticsRow(PreviewRow):
         return [self.number, self.fips, str(self.month), self.outcome, list(self.counts or ())]
 
 
-@dataclass(frozen=True, slots=True)
-class StatisticsImportResult:
-    added: int  # months that had no figures
-    replaced: int  # months whose figures were superseded
-
-
 def parse_month(value: object, field: str = "month") -> dt.date:
     """The month a cell names, as its first day: "2010-09", "2010/9", or any date within it."""
     if isinstance(value, str) and (match := _MONTH.fullmatch(value.strip())):
@@ -182,7 +173,7 @@ def _in_force(months: set[dt.date]) -> dict[tuple[str, dt.date], _InForce]:
     statement = select(
         MonthlyStatistics.id, MonthlyStatistics.jurisdiction_fips, MonthlyStatistics.month, *columns
     ).where(
-        MonthlyStatistics.superseded_at.is_(None),
+        MonthlyStatistics.in_force(),
         MonthlyStatistics.month.between(min(months), max(months)),
     )
     return {
@@ -207,7 +198,11 @@ def preview_statistics_import(
     source = source or read_statistics_file(filename, data)
     resolver = Resolver.from_database()
     activations = dict(
-        db.session.execute(select(Activation.jurisdiction_fips, Activation.activated_on)).all()
+        db.session.execute(
+            select(Activation.jurisdiction_fips, Activation.activated_on).where(
+                Activation.in_force()
+            )
+        ).all()
     )
     this_month = month_start(today())
     # A file names the same few thousand jurisdictions and few months over and over: each
@@ -352,75 +347,3 @@ def _compare(row: StatisticsRow, recorded: dict[tuple[str, dt.date], _InForce]) 
             for name, before, after in zip(COUNT_FIELDS, current.counts, row.counts, strict=True)
             if before != after
         ]
-
-
-def import_source(filename: str) -> str:
-    return f"import: {filename}"[:300]
-
-
-CHUNK = 1000
-
-
-def apply_statistics_import(
-    preview: ImportPreview, *, progress: Progress | None = None
-) -> StatisticsImportResult:
-    """Add a version for each new and changed month of `preview` and supersede the versions
-    they replace, all stamped with one moment; flush only (the caller commits once).
-
-    The preview must have been computed in this same transaction. A preview with errors is
-    refused whole; one with nothing new or changed writes nothing, not even an audit event.
-    Conflict when another import recorded the same months since the preview.
-    """
-    preview.refuse_if_errors()
-    rows = [row for row in preview.rows if row.outcome in (Outcome.NEW, Outcome.CHANGED)]
-    if not rows:
-        return StatisticsImportResult(added=0, replaced=0)
-    now = utcnow()
-    actor = current_actor()
-    source = import_source(preview.filename)
-    replaced = [row.replaces_id for row in rows if row.replaces_id is not None]
-    for start in range(0, len(replaced), CHUNK):
-        ids = replaced[start : start + CHUNK]
-        result = db.session.execute(
-            update(MonthlyStatistics)
-            .where(MonthlyStatistics.id.in_(ids), MonthlyStatistics.superseded_at.is_(None))
-            .values(superseded_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != len(ids):
-            raise _moved()
-    versions = [
-        {
-            "jurisdiction_fips": row.fips,
-            "month": row.month,
-            **dict(zip(COUNT_FIELDS, row.counts, strict=True)),
-            "source": source,
-            "is_demo": False,
-            "recorded_by_id": actor.id if actor is not None else None,
-            "recorded_at": now,
-            "superseded_at": None,
-        }
-        for row in with_progress(rows, progress)
-    ]
-    try:
-        bulk_insert(db.session, MonthlyStatistics.__table__, versions)
-    except IntegrityError as exc:
-        raise _moved() from exc
-    record(
-        "stats.import",
-        "statistics_import",
-        preview.filename[:60],
-        after={
-            **preview.audit_summary(),
-            "months": sorted({row.month.isoformat()[:7] for row in rows}),
-        },
-    )
-    db.session.flush()
-    return StatisticsImportResult(added=len(rows) - len(replaced), replaced=len(replaced))
-
-
-def _moved() -> Conflict:
-    return Conflict(
-        "Another import recorded statistics for the same months meanwhile; nothing was "
-        "imported. Preview the file again."
-    )

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.corrections.models import Supersedable
 from tracker.db import Base, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
@@ -46,14 +47,15 @@ COUNT_LABELS = {
 IN_FORCE = text("superseded_at IS NULL")
 
 
-class MonthlyStatistics(Base):
+class MonthlyStatistics(Supersedable, Base):
     """One jurisdiction's interoperability figures for one month, as recorded at one moment.
 
-    `month` is the month's first day. Re-importing a month never overwrites it: the version in
-    force gets `superseded_at` (the server time of the re-import) and the new figures are added
-    beside it, so every month keeps the history of what was recorded, when and by whom. At most
-    one version of a (jurisdiction, month) is in force, and none is dated before the
-    jurisdiction's activation (the import checks that).
+    `month` is the month's first day. An append-only fact: re-importing a month with other
+    figures records a correction (corrections.Correction, "Monthly statistics", amended) that
+    supersedes the version in force, and adds the new figures beside it, so every month keeps the
+    history of what was recorded, when and by whom, on DESIGN's two time axes. At most one
+    version of a (jurisdiction, month) is in force, and none is dated before the jurisdiction's
+    activation (the import checks that).
     """
 
     __tablename__ = "monthly_statistics"
@@ -100,7 +102,6 @@ class MonthlyStatistics(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, default=utcnow
     )
-    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     jurisdiction = relationship("Jurisdiction")
     recorded_by = relationship("User")

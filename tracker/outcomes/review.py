@@ -19,7 +19,7 @@ from tracker.outcomes.dispositions import DispositionRecord, dispositions_for_re
 from tracker.outcomes.funnel import Assessment, Funnel, funnel_of
 from tracker.outcomes.models import COUNT_FIELDS, Metric, MonthlyStatistics
 from tracker.outcomes.quarters import Quarter
-from tracker.outcomes.services import Totals, has_demo_statistics, in_force
+from tracker.outcomes.services import Totals, has_demo_statistics
 from tracker.registry.models import Jurisdiction, State
 
 M = MonthlyStatistics
@@ -111,7 +111,7 @@ def quarter_counts(quarter: Quarter) -> tuple[list[Place], np.ndarray]:
     """
     sums = db.session.execute(
         select(M.jurisdiction_fips, *[func.sum(getattr(M, name)) for name in COUNT_FIELDS])
-        .where(in_force(), M.month.between(quarter.first_month, quarter.last_month))
+        .where(M.in_force(), M.month.between(quarter.first_month, quarter.last_month))
         .group_by(M.jurisdiction_fips)
     ).all()
     names = {

@@ -9,6 +9,7 @@ from tracker.access import Role, requires, user_has
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.outcomes import publication
+from tracker.outcomes.applying import apply_statistics_import
 from tracker.outcomes.dispositions import record_disposition
 from tracker.outcomes.forms import (
     STATISTICS_MAX_BYTES,
@@ -16,7 +17,7 @@ from tracker.outcomes.forms import (
     DispositionForm,
     StatisticsUploadForm,
 )
-from tracker.outcomes.importing import apply_statistics_import, preview_statistics_import
+from tracker.outcomes.importing import preview_statistics_import
 from tracker.outcomes.models import Metric
 from tracker.outcomes.plots import review_views
 from tracker.outcomes.quarters import Quarter

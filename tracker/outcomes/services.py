@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
@@ -20,15 +20,6 @@ from tracker.outcomes.quarters import Quarter, month_start, next_month
 from tracker.plan.models import Activation
 
 M = MonthlyStatistics
-
-
-def in_force(known_at: dt.datetime | None = None) -> ColumnElement[bool]:
-    """The versions in force now, or at the moment `known_at`."""
-    if known_at is None:
-        return M.superseded_at.is_(None)
-    return and_(
-        M.recorded_at <= known_at, or_(M.superseded_at.is_(None), M.superseded_at > known_at)
-    )
 
 
 def state_range(state_fips: str) -> ColumnElement[bool]:
@@ -73,7 +64,7 @@ def totals(
     nationally, for one state or for one jurisdiction, with the number of jurisdictions that
     reported any of those months."""
     statement = select(func.count(func.distinct(M.jurisdiction_fips)), *_sums()).where(
-        in_force(known_at)
+        M.in_force(known_at)
     )
     if first_month:
         statement = statement.where(M.month >= month_start(first_month))
@@ -100,7 +91,7 @@ def totals_by_quarter(
     """Every quarter with statistics in one state (those begun by `until`, when given), newest
     first, with its totals, as recorded at `known_at` (default now)."""
     statement = select(M.month, M.jurisdiction_fips, *[getattr(M, n) for n in COUNT_FIELDS]).where(
-        in_force(known_at), state_range(state_fips)
+        M.in_force(known_at), state_range(state_fips)
     )
     if until is not None:
         statement = statement.where(M.month <= Quarter.of(until).last_month)
@@ -123,7 +114,7 @@ def has_demo_statistics(first_month: dt.date, last_month: dt.date) -> bool:
     return bool(
         db.session.scalar(
             select(M.id)
-            .where(in_force(), M.is_demo.is_(True), M.month.between(first_month, last_month))
+            .where(M.in_force(), M.is_demo.is_(True), M.month.between(first_month, last_month))
             .limit(1)
         )
     )
@@ -131,7 +122,7 @@ def has_demo_statistics(first_month: dt.date, last_month: dt.date) -> bool:
 
 def latest_month() -> dt.date | None:
     """The latest month with statistics in force."""
-    return db.session.scalar(select(func.max(M.month)).where(in_force()))
+    return db.session.scalar(select(func.max(M.month)).where(M.in_force()))
 
 
 def latest_quarter() -> Quarter | None:
@@ -167,7 +158,7 @@ def months_since_activation(
     versions = db.session.execute(
         select(
             M.month,
-            in_force(known_at).label("current"),
+            M.in_force(known_at).label("current"),
             M.is_demo,
             *[getattr(M, n) for n in COUNT_FIELDS],
         ).where(M.jurisdiction_fips == fips, recorded)
@@ -207,7 +198,7 @@ def statistics_query(filters: StatisticsFilters):
     statement = (
         select(M)
         .options(joinedload(M.jurisdiction))  # and its state, which it always joins
-        .where(in_force(filters.known_at))
+        .where(M.in_force(filters.known_at))
         .order_by(M.jurisdiction_fips, M.month)
     )
     if filters.fips:
@@ -228,8 +219,8 @@ def available_quarters() -> list[Quarter]:
     recursive query: one index lookup per month) rather than reading every row, so the cost
     stays the same with a decade of statistics.
     """
-    first = select(func.min(M.month).label("month")).where(in_force()).cte(recursive=True)
-    later = select(func.min(M.month)).where(in_force(), M.month > first.c.month).scalar_subquery()
+    first = select(func.min(M.month).label("month")).where(M.in_force()).cte(recursive=True)
+    later = select(func.min(M.month)).where(M.in_force(), M.month > first.c.month).scalar_subquery()
     months = first.union_all(select(later).where(first.c.month.is_not(None)))
     found = db.session.scalars(select(months.c.month).where(months.c.month.is_not(None)))
     return sorted({Quarter.of(month) for month in found}, reverse=True)

@@ -1,12 +1,13 @@
 """monthly statistics, review dispositions, published quarters
 
 Monthly statistics keep every recorded version: at most one per jurisdiction and month is in
-force (superseded_at IS NULL), enforced by a partial unique index that both engines support.
+force (superseded_at IS NULL), enforced by a partial unique index that both engines support; a
+version is superseded by a correction, whose kinds gain "monthly_statistics".
 A review disposition is revised by a new row that revises it; each row can be revised once, and
 each flag has one first disposition (a partial unique index), so concurrent edits collide.
 
 Revision ID: 309301454ed2
-Revises: 761b6144ae51
+Revises: 89f42899e046
 Create Date: 2026-11-30 14:43:03.019981
 
 """
@@ -16,12 +17,22 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '309301454ed2'
-down_revision = '761b6144ae51'
+down_revision = '89f42899e046'
 branch_labels = None
 depends_on = None
 
 
+FACT_KINDS = ('plan_change', 'activation', 'deferral_request', 'briefing', 'state')
+
+
+def _fact_kind(*kinds):
+    return sa.Enum(*kinds, name='fact_kind', native_enum=False, create_constraint=True, length=32)
+
+
 def upgrade():
+    # A correction may now be of monthly statistics: the kind's CHECK constraint grows a value.
+    with op.batch_alter_table('correction', schema=None) as batch_op:
+        batch_op.alter_column('fact_kind', existing_type=_fact_kind(*FACT_KINDS), type_=_fact_kind(*FACT_KINDS, 'monthly_statistics'), existing_nullable=False)
     op.create_table('published_quarter',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('quarter', sa.String(length=7), nullable=False),
@@ -54,6 +65,7 @@ def upgrade():
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('level1 + level2 + level3 + non_criminal <= matches', name=op.f('ck_monthly_statistics_levels_within_matches')),
     sa.CheckConstraint('level1 >= 0', name=op.f('ck_monthly_statistics_level1_not_negative')),
     sa.CheckConstraint('level2 >= 0', name=op.f('ck_monthly_statistics_level2_not_negative')),
@@ -66,6 +78,7 @@ def upgrade():
     sa.CheckConstraint('superseded_at IS NULL OR superseded_at >= recorded_at', name=op.f('ck_monthly_statistics_superseded_after')),
     sa.ForeignKeyConstraint(['jurisdiction_fips'], ['jurisdiction.fips'], name=op.f('fk_monthly_statistics_jurisdiction_fips_jurisdiction')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_monthly_statistics_recorded_by_id_user_account')),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['correction.id'], name=op.f('fk_monthly_statistics_superseded_by_id_correction')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_monthly_statistics'))
     )
     with op.batch_alter_table('monthly_statistics', schema=None) as batch_op:
@@ -104,6 +117,10 @@ def upgrade():
 
 
 def downgrade():
+    # The statistics go, and with them the corrections of them (before the kind's CHECK shrinks).
+    op.execute("DELETE FROM correction WHERE fact_kind = 'monthly_statistics'")
+    with op.batch_alter_table('correction', schema=None) as batch_op:
+        batch_op.alter_column('fact_kind', existing_type=_fact_kind(*FACT_KINDS, 'monthly_statistics'), type_=_fact_kind(*FACT_KINDS), existing_nullable=False)
     with op.batch_alter_table('review_disposition', schema=None) as batch_op:
         batch_op.drop_index('uq_review_disposition_first', sqlite_where=sa.text('revises_id IS NULL'), postgresql_where=sa.text('revises_id IS NULL'))
         batch_op.drop_index('ix_review_disposition_quarter')
