@@ -15,7 +15,12 @@ _.known_at_text  # maps.views.MapView: the map template's links
 _.sib_meeting_on, _.local_briefing_on, _.advance_notice_on, _.open_letters, _.ready_count
 _.first_briefed_on  # readiness.services: the readiness pages
 _.not_scheduled, _.percent_activated  # overview.figures, states.services
-_.rows_for_review  # plan.importing.service.ImportPreview: the preview page
+_.rows_for_review, _.written, _.written_headings  # plan.importing.preview: the preview page
+_.confirm_endpoint  # plan.importing.web.ImportPages: the preview page's form
+_.outcomes  # dashboard.services.Dashboard: the dashboard's outcomes section
+_.activity_chart, _.outcome_chart, _.activity_series, _.outcome_series  # outcomes.monthly
+_.carried_over, _.flagged_again, _.has_data  # outcomes.review: the review page
+_.level1, _.level2, _.level3, _.non_criminal, _.identifications  # outcomes.services.Totals
 _.flags  # digest.services.FlaggedLetter: the digest's text (templates/digest/digest.txt)
 
 # Called by the frameworks we subclass or configure.
@@ -36,6 +41,9 @@ _.keep_versions  # corrections.versions: called by the models of letters, briefi
 _.superseded_by_id  # corrections.services.supersede: the correction a fact was superseded by
 _.validate_scheduled_on  # WTForms calls validate_<field> (jurisdictions.forms)
 flush_context, connection_record, instances  # SQLAlchemy event listener signatures
+
+# Set on model rows, which SQLAlchemy writes.
+_.withdrawn_by_id  # outcomes.publication
 
 # Set on library objects, which read them.
 _.font, _.number_format, _.freeze_panes, _.print_title_rows  # openpyxl cells and sheets

@@ -16,6 +16,7 @@ SCRIPTS = (
     "import_plan.py",
     "workbook_bombs.py",
     "exports.py",
+    "outcomes.py",
     "map_bench.py",
     "load.py",
 )

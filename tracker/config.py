@@ -174,6 +174,14 @@ SETTINGS: tuple[Setting, ...] = (
         _whole_number(1, 3650),
     ),
     Setting(
+        "TRACKER_REVIEW_MIN_CASES",
+        20,
+        "The quarterly review judges a jurisdiction on a metric only when it has at least this "
+        "many cases in the quarter (identifications; fingerprints submitted for the match "
+        "rate); smaller ones are listed apart, never flagged.",
+        _parse_positive_int,
+    ),
+    Setting(
         "TRACKER_HTTPS",
         False,
         "Set to true when served over HTTPS: adds HSTS and marks cookies Secure.",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -11,12 +13,14 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
+    Table,
     event,
     func,
     inspect,
     text,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from tracker.dates import DOMAIN_FIRST, DOMAIN_LAST, in_domain_range, out_of_range_message
@@ -127,6 +131,31 @@ def _refuse_dates_out_of_range(session: Session, flush_context, instances) -> No
                 raise DomainError(out_of_range_message(value, key), field=key)
 
 
+def bulk_insert(session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Add many rows to `table` in the session's transaction, without the ORM: PostgreSQL's COPY
+    (several times faster than INSERT for hundreds of thousands of rows), executemany elsewhere.
+    Every row gives the same columns; column defaults are not applied, so give every value."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), list(rows))
+        return
+    import psycopg
+
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    driver = connection.connection.driver_connection  # psycopg's own connection
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])
+    except psycopg.IntegrityError as exc:
+        # The exception the executemany path raises, so callers handle one kind.
+        raise IntegrityError(statement, None, exc) from exc
+
+
 def _is_sqlite(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
 
@@ -149,6 +178,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 __all__ = [
     "Base",
+    "bulk_insert",
     "NAMING_CONVENTION",
     "Timestamped",
     "Versioned",

@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.exports import routes as export_routes
     from tracker.jurisdictions import routes as jurisdiction_routes
     from tracker.maps import routes as map_routes
+    from tracker.outcomes import routes as outcome_routes
     from tracker.overview import routes as overview_routes
     from tracker.plan import routes as plan_routes
     from tracker.readiness import routes as readiness_routes
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         correspondence_routes.bp,
         jurisdiction_routes.bp,
         plan_routes.bp,
+        outcome_routes.bp,
         api_endpoints.bp,
     ):
         app.register_blueprint(blueprint)
@@ -56,6 +58,7 @@ PUBLIC_NAV = (
     ("exports.activated_list", "Activated list"),
     ("exports.planned_list", "Planned"),
     ("exports.list_releases", "Releases"),
+    ("outcomes.published_outcomes", "Outcomes"),
 )
 STAFF_NAV = (
     ("dashboard.show_dashboard", "Dashboard", Role.VIEWER),
@@ -66,7 +69,9 @@ STAFF_NAV = (
     ("states.list_states", "States", Role.VIEWER),
     ("readiness.show_readiness", "Readiness", Role.VIEWER),
     ("corrections.list_corrections", "Corrections", Role.VIEWER),
+    ("outcomes.latest_review", "Quarterly review", Role.VIEWER),
     ("plan.import_plan", "Plan import", Role.EDITOR),
+    ("outcomes.import_statistics", "Statistics import", Role.EDITOR),
     ("audit.list_events", "Audit log", Role.ADMIN),
     ("auth.admin_users", "Users", Role.ADMIN),
 )
@@ -79,10 +84,13 @@ def feature_commands() -> tuple[click.Command, ...]:
     from tracker.correspondence.cli import intake_command
     from tracker.digest.cli import digest_command
     from tracker.exports.cli import export_command
+    from tracker.outcomes.cli import import_statistics_command
     from tracker.plan.cli import import_group
     from tracker.seeding.cli import seed_command
     from tracker.serve import serve_command
 
+    # `tracker import stats` joins the plan's `tracker import` group.
+    import_group.add_command(import_statistics_command)
     return (
         seed_command,
         users_group,
@@ -111,7 +119,7 @@ def register_template_helpers(app: Flask) -> None:
     from tracker.correspondence.routes import letter_correspondence
     from tracker.dates import office_time
     from tracker.deferrals.attachments import format_size
-    from tracker.formatting import count, long_date, noun, plural
+    from tracker.formatting import count, import_value, long_date, noun, percent, plural
     from tracker.security import csp_nonce
 
     env = app.jinja_env
@@ -122,6 +130,8 @@ def register_template_helpers(app: Flask) -> None:
         count=count,
         noun=noun,
         plural=plural,
+        import_value=import_value,
+        percent=percent,
         filesize=format_size,
         coverage=coverage_summary,
         moment=office_time,

@@ -22,6 +22,11 @@ from tracker.deferrals.models import (
 )
 from tracker.digest.models import DigestDelivery
 from tracker.exports.models import ExportRecord, Release, ReleaseFile
+from tracker.outcomes.models import (
+    MonthlyStatistics,
+    PublishedQuarter,
+    ReviewDisposition,
+)
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
 from tracker.registry.models import Jurisdiction, JurisdictionKind, State, StateKind, StateVersion
 
@@ -42,10 +47,13 @@ __all__ = [
     "IntakeDraft",
     "Jurisdiction",
     "JurisdictionKind",
+    "MonthlyStatistics",
     "PlanChange",
     "PlanChangeKind",
+    "PublishedQuarter",
     "Release",
     "ReleaseFile",
+    "ReviewDisposition",
     "Role",
     "State",
     "StateKind",

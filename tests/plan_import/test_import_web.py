@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from html import unescape
@@ -151,7 +152,7 @@ def test_no_file_and_too_large_files_are_refused(signed_in, monkeypatch, counts)
     response = editor.post("/plan/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "Choose a CSV or XLSX file." in response.get_data(as_text=True)
-    monkeypatch.setattr(routes, "IMPORT_MAX_BYTES", 100)
+    monkeypatch.setattr(routes, "PLAN_PAGES", dataclasses.replace(routes.PLAN_PAGES, max_bytes=100))
     before = counts()
     response = upload(editor, csv_bytes(ROWS * 5))
     assert response.status_code == 400

@@ -135,9 +135,11 @@ def test_xlsx_header_only_and_wrong_headers(tmp_path):
 
 
 def test_row_limit(monkeypatch):
+    import dataclasses
+
     from tracker.plan.importing import reader
 
-    monkeypatch.setattr(reader, "MAX_ROWS", 3)
+    monkeypatch.setattr(reader, "PLAN_LAYOUT", dataclasses.replace(reader.PLAN_LAYOUT, max_rows=3))
     data = csv_bytes([("TX", str(48001 + 2 * i), "2011-09-01", "", "", "") for i in range(4)])
     with pytest.raises(ImportFileError, match="more than 3 rows"):
         read_plan_file("plan.csv", data)

@@ -31,7 +31,7 @@ def no_expansion(monkeypatch):
         (workbooks.far_cell_and_giant_merge, "row 1,048,576 holds a value"),
         (workbooks.many_merged_ranges, "more than 10,000 merged ranges"),
         (workbooks.many_cells, "more than 1,000,000 cells"),
-        (workbooks.huge_part, "unpacks to 200 MB, more than a plan workbook may (32 MB)"),
+        (workbooks.huge_part, "unpacks to 200 MB, more than a workbook of this import may (32 MB)"),
         (lambda: workbooks.many_shared_strings(30), "more than 200,000 shared strings"),
     ],
     ids=["probe", "merges", "cells", "unpacked-size", "shared-strings"],

@@ -50,6 +50,16 @@ MATRIX: dict[str, dict[str, str | None]] = {
     "exports.export_corrections": {"GET": VIEWER},
     "plan.import_plan": {"GET": EDITOR, "POST": EDITOR},
     "plan.confirm_import": {"POST": EDITOR},
+    # Outcomes: statistics and reviews for staff; only published totals for everyone
+    "outcomes.import_statistics": {"GET": EDITOR, "POST": EDITOR},
+    "outcomes.confirm_statistics_import": {"POST": EDITOR},
+    "outcomes.latest_review": {"GET": VIEWER},
+    "outcomes.show_review": {"GET": VIEWER},
+    "outcomes.show_flag": {"GET": VIEWER},
+    "outcomes.decide_flag": {"POST": EDITOR},
+    "outcomes.publish_review": {"POST": ADMIN},
+    "outcomes.withdraw_review": {"POST": ADMIN},
+    "outcomes.published_outcomes": {"GET": ANYONE},
     # Deferral letters: nothing without signing in
     "deferrals.list_deferrals": {"GET": VIEWER},
     "deferrals.new_deferral": {"GET": EDITOR, "POST": EDITOR},
@@ -90,6 +100,7 @@ MATRIX: dict[str, dict[str, str | None]] = {
     "exports.planned_list": {"GET": ANYONE},
     "exports.export_list": {"GET": ANYONE},
     "exports.export_log": {"GET": ADMIN},
+    "exports.export_review": {"GET": VIEWER},
     "exports.list_releases": {"GET": ANYONE},
     "exports.show_release": {"GET": ANYONE},
     "exports.download_release": {"GET": ANYONE},
@@ -104,6 +115,8 @@ MATRIX: dict[str, dict[str, str | None]] = {
     "api.list_briefings": {"GET": VIEWER},
     "api.list_deferrals": {"GET": VIEWER},
     "api.get_deferral": {"GET": VIEWER},
+    "api.list_statistics": {"GET": VIEWER},
+    "api.get_review": {"GET": VIEWER},
 }
 
 # Values for URL variables, by variable name, that name real records where that matters.
@@ -112,6 +125,7 @@ SAMPLE_VALUES = {
     "postal": "TX",
     "filename": "css/tracker.css",
     "name": "bootstrap",
+    "quarter": "2010-Q3",
 }
 
 

@@ -147,6 +147,7 @@ def staff_pages(ids) -> list[str]:
 
 PUBLIC_PAGES = [
     "/",
+    "/outcomes",
     "/map?as_of=2011-01-20",
     "/activated?as_of=2011-01-20",
     "/planned?as_of=2011-01-20",

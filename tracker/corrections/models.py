@@ -36,6 +36,7 @@ class FactKind(LabelledEnum):
     DEFERRAL_REQUEST = "deferral_request", "Deferral letter"
     BRIEFING = "briefing", "Briefing"
     STATE = "state", "State bureau and agreement"
+    MONTHLY_STATISTICS = "monthly_statistics", "Monthly statistics"
 
 
 class CorrectionAction(LabelledEnum):

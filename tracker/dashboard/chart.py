@@ -9,20 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from tracker.charts import Scale, horizontal_grid, svg_frame, vertical_grid
 from tracker.dashboard.progress import ProgressPoint, Projection
 from tracker.formatting import long_date
 from tracker.status.headline import Headline
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
-
-
-def _scale(value: float, low: float, high: float, out_low: float, out_high: float) -> float:
-    if high == low:
-        return out_low
-    return out_low + (value - low) * (out_high - out_low) / (high - low)
 
 
 def cumulative_chart(
@@ -32,52 +27,53 @@ def cumulative_chart(
     total, as_of = headline.total, headline.as_of
     if not points:
         return Markup("")
-    first = points[0].month_end.toordinal()
     last_day = points[-1].month_end
     if projection.finish_on and projection.finish_on > last_day:
         last_day = projection.finish_on
-    last = last_day.toordinal()
+    days = Scale(points[0].month_end.toordinal(), last_day.toordinal(), LEFT, WIDTH - RIGHT)
+    y = Scale(0, max(total, 1), HEIGHT - BOTTOM, TOP)
 
     def x(day: dt.date) -> float:
-        return round(_scale(day.toordinal(), first, last, LEFT, WIDTH - RIGHT), 1)
-
-    def y(value: float) -> float:
-        return round(_scale(value, 0, max(total, 1), HEIGHT - BOTTOM, TOP), 1)
+        return days(day.toordinal())
 
     plan = " ".join(f"{x(p.month_end)},{y(p.planned)}" for p in points)
     actual = " ".join(f"{x(p.month_end)},{y(p.actual)}" for p in points if p.actual is not None)
-    parts = [
-        f'<svg class="progress-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        'aria-labelledby="progress-chart-title progress-chart-desc" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="progress-chart-title">Cumulative activations, actual against plan</title>',
-        f'<desc id="progress-chart-desc">{escape(_description(points, headline, projection))}</desc>',
+    years = [
+        dt.date(year, 1, 1).toordinal()
+        for year in range(points[0].month_end.year + 1, last_day.year + 1)
     ]
-    for fraction in (0, 0.25, 0.5, 0.75, 1):
-        value = round(total * fraction)
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value)}" y2="{y(value)}"/>'
-            f'<text class="axis" x="{LEFT - 6}" y="{y(value) + 4}" text-anchor="end">{value:,}</text>'
-        )
-    for year in range(points[0].month_end.year + 1, last_day.year + 1):
-        jan = dt.date(year, 1, 1)
-        parts.append(
-            f'<line class="grid" x1="{x(jan)}" x2="{x(jan)}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
-            f'<text class="axis" x="{x(jan)}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">{year}</text>'
-        )
-    parts.append(f'<polyline class="line-plan" points="{plan}"/>')
+    body = [
+        *horizontal_grid(
+            [round(total * f) for f in (0, 0.25, 0.5, 0.75, 1)],
+            y,
+            LEFT,
+            WIDTH - RIGHT,
+            "{:,.0f}".format,
+        ),
+        *vertical_grid(
+            years, days, TOP, HEIGHT - BOTTOM, lambda day: str(dt.date.fromordinal(int(day)).year)
+        ),
+        f'<polyline class="line-plan" points="{plan}"/>',
+    ]
     if actual:
-        parts.append(f'<polyline class="line-actual" points="{actual}"/>')
+        body.append(f'<polyline class="line-actual" points="{actual}"/>')
     if projection.finish_on and projection.remaining:
-        parts.append(
+        body.append(
             f'<polyline class="line-projection" points="{x(as_of)},{y(headline.activated)} '
             f'{x(projection.finish_on)},{y(total)}"/>'
         )
-    parts.append(
+    body.append(
         f'<line class="as-of" x1="{x(as_of)}" x2="{x(as_of)}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
     )
-    parts.append("</svg>")
-    # Every part is either a number we formatted or text passed through escape() above.
-    return Markup("".join(parts))  # noqa: S704
+    return svg_frame(
+        "progress-chart",
+        "progress-chart",
+        WIDTH,
+        HEIGHT,
+        "Cumulative activations, actual against plan",
+        _description(points, headline, projection),
+        body,
+    )
 
 
 def _description(

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 
 from tracker.access import Role, requires
 from tracker.dashboard.services import program_dashboard
-from tracker.params import AsKnownForm
+from tracker.outcomes.forms import DashboardForm
 
 bp = Blueprint("dashboard", __name__)
 
@@ -14,8 +14,8 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/dashboard")
 @requires(Role.VIEWER)
 def show_dashboard():
-    form = AsKnownForm()
+    form = DashboardForm()
     if not form.valid:
         return render_template("dashboard/show.html", form=form, figures=None), 400
-    figures = program_dashboard(form.as_of.data, form.known_at.data)
+    figures = program_dashboard(form.as_of.data, form.known_at.data, form.quarter.data)
     return render_template("dashboard/show.html", form=form, figures=figures)

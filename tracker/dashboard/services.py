@@ -24,6 +24,7 @@ from tracker.dashboard.progress import (
 from tracker.deferrals.clocks import badges_for, open_request_counts
 from tracker.deferrals.log import LogFilters, LogRow, log_page
 from tracker.deferrals.queries import recent_letters_known
+from tracker.outcomes.services import QuarterOutcomes, quarter_outcomes
 from tracker.status.headline import Headline, headline
 from tracker.status.rule import Status, cached_status_as_of, count_by_status
 
@@ -46,6 +47,7 @@ class Dashboard:
     reach: BriefingReach
     recent_letters: list[LogRow]
     recent_briefings: list[Briefing]
+    outcomes: QuarterOutcomes | None  # a quarter's national statistics
 
 
 def _recent_letters(as_of: dt.date, known_at: dt.datetime | None) -> list[LogRow]:
@@ -56,11 +58,14 @@ def _recent_letters(as_of: dt.date, known_at: dt.datetime | None) -> list[LogRow
     return [LogRow(letter, badges[letter.id]) for letter in letters]
 
 
-def program_dashboard(as_of: dt.date, known_at: dt.datetime | None = None) -> Dashboard:
+def program_dashboard(
+    as_of: dt.date, known_at: dt.datetime | None = None, quarter: str | None = None
+) -> Dashboard:
     """The staff view of the rollout on `as_of`, as the records stood at `known_at` (default
     now): status counts (all five statuses), where activations stand, what is due in 30/60/90
-    days, progress against the plan, the letters open, overdue and urgent, and how far the
-    briefings reached."""
+    days, progress against the plan, the letters open, overdue and urgent, how far the
+    briefings reached, and the national statistics of `quarter` (default: the latest begun by
+    `as_of`)."""
     rows = cached_status_as_of(as_of, known_at)
     progress = rollout_progress(rows, as_of)
     projection = project_completion(rows, as_of)
@@ -79,4 +84,5 @@ def program_dashboard(as_of: dt.date, known_at: dt.datetime | None = None) -> Da
         reach=briefing_reach(as_of, known_at),
         recent_letters=_recent_letters(as_of, known_at),
         recent_briefings=recent_briefings(RECENT, as_of, known_at),
+        outcomes=quarter_outcomes(as_of, quarter, known_at),
     )

@@ -14,6 +14,7 @@ from tracker.errors import DomainError
 from tracker.exports import releases
 from tracker.exports.forms import ListFilterForm, ReleaseForm
 from tracker.exports.models import ExportRecord, Release
+from tracker.exports.review import REVIEW, render_review_export
 from tracker.exports.services import (
     CHANNELS,
     RenderedExport,
@@ -33,6 +34,7 @@ from tracker.exports.sources import (
 )
 from tracker.exports.writers import FORMAT_NAMES
 from tracker.extensions import db
+from tracker.outcomes.quarters import Quarter
 from tracker.pagination import paginate
 from tracker.params import ChoiceParam, PagedFilterForm
 
@@ -112,6 +114,18 @@ def export_corrections():
     rendered = write_table(CORRECTIONS, "csv", today(), columns, rows, given)
     commit_export_record(
         CORRECTIONS, "csv", rendered.as_of, rendered.filters, rendered.row_count, channel="web"
+    )
+    return _download(rendered, **{"Cache-Control": "private, no-store"})
+
+
+@bp.get("/reviews/<quarter>/export.<any(csv, xlsx, pdf):fmt>")
+@requires(Role.VIEWER)
+def export_review(quarter: str, fmt: str):
+    """A quarter's review: the flagged jurisdictions with their dispositions (CSV, XLSX), and
+    the report with the funnel plots (PDF). Staff only, never cached by anyone else."""
+    rendered = render_review_export(Quarter.from_url(quarter), fmt)
+    commit_export_record(
+        REVIEW, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="web"
     )
     return _download(rendered, **{"Cache-Control": "private, no-store"})
 

@@ -18,7 +18,7 @@ from tracker.cache import cached
 from tracker.db import utcnow
 from tracker.exports.models import ExportRecord
 from tracker.exports.sources import LIST_TITLES, list_rows
-from tracker.exports.table import Column, ExportMeta, Row
+from tracker.exports.table import Column, ExportMeta, Row, Section
 from tracker.exports.writers import filename, get_format
 from tracker.extensions import db
 from tracker.formatting import long_date
@@ -97,15 +97,21 @@ def write_table(
     filters: dict[str, str],
     *,
     generated_at: dt.datetime | None = None,
+    title: str | None = None,
+    group_column: str | None = None,
+    sections: tuple[Section, ...] = (),
 ) -> RenderedExport:
     """Any table source written in one format: the file, its name and what provenance records.
-    Every writer neutralises formula-like cells."""
+    Every writer neutralises formula-like cells. A report gives its own title and the sections
+    its PDF is laid out in (by the value of `group_column`)."""
     meta = ExportMeta(
         list_name=list_name,
-        title=list_title(list_name, as_of),
+        title=title or list_title(list_name, as_of),
         as_of=as_of,
         generated_at=generated_at or generation_time(),
         filters=filters,
+        group_column=group_column,
+        sections=sections,
     )
     form = get_format(fmt)
     return RenderedExport(

@@ -24,6 +24,31 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A chart a PDF draws above a section's rows, in data coordinates: lines (the style "solid",
+    "dashed" or "dotted", and their points) and marks ("point", "small", "high" or "low" at x, y);
+    the horizontal axis may be logarithmic, the vertical one reads as percentages."""
+
+    x_label: str
+    x_range: tuple[float, float]
+    y_top: float
+    x_log: bool
+    lines: tuple[tuple[str, tuple[tuple[float, float], ...]], ...]
+    marks: tuple[tuple[str, float, float], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a report: the rows whose `ExportMeta.group_column` value is `key`, under a
+    heading, a few sentences and an optional figure."""
+
+    key: str
+    heading: str
+    lines: tuple[str, ...] = ()
+    figure: Figure | None = None
+
+
+@dataclass(frozen=True)
 class ExportMeta:
     """The facts every file states about itself."""
 
@@ -33,6 +58,9 @@ class ExportMeta:
     generated_at: dt.datetime  # timezone-aware, whole seconds
     filters: dict[str, str] = field(default_factory=dict)
     source: str = SOURCE
+    # A report (the PDF): sections of the rows by this column's value; else grouped by state.
+    group_column: str | None = None
+    sections: tuple[Section, ...] = ()
 
     @property
     def generated_iso(self) -> str:

@@ -30,6 +30,7 @@ from tracker.jurisdictions.forms import (
     VoidForm,
 )
 from tracker.jurisdictions.timeline import TimelineEntry, timeline
+from tracker.outcomes.monthly import monthly_outcomes
 from tracker.pagination import page_of
 from tracker.params import AsKnownForm, AsOfForm
 from tracker.plan import corrections
@@ -200,6 +201,7 @@ def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, ale
         known_at=known_at,
         today=today(),
         timeline=entries,
+        outcomes=monthly_outcomes(fips, as_of, known_at),
         forms=all_forms,
         previews=previews,
         alert=alert,

@@ -14,18 +14,27 @@ IMPORT_MAX_MB = 5
 IMPORT_MAX_BYTES = IMPORT_MAX_MB * 1024 * 1024
 
 
-class PlanUploadForm(Form):
-    file = FileField(
-        "Plan file",
-        validators=[
-            FileRequired("Choose a CSV or XLSX file."),
-            FileAllowed(["csv", "txt", "xlsx"], "Upload a CSV or XLSX file."),
-        ],
-        description=(
-            f"CSV or XLSX, up to {IMPORT_MAX_MB} MB. Columns: state, jurisdiction, "
-            "scheduled_on, activated_on, decided_on, reason."
-        ),
-    )
+def upload_form(label: str, description: str) -> type[Form]:
+    """The upload form of one kind of import: one CSV or XLSX file, required."""
+
+    class UploadForm(Form):
+        file = FileField(
+            label,
+            validators=[
+                FileRequired("Choose a CSV or XLSX file."),
+                FileAllowed(["csv", "txt", "xlsx"], "Upload a CSV or XLSX file."),
+            ],
+            description=description,
+        )
+
+    return UploadForm
+
+
+PlanUploadForm = upload_form(
+    "Plan file",
+    f"CSV or XLSX, up to {IMPORT_MAX_MB} MB. Columns: state, jurisdiction, scheduled_on, "
+    "activated_on, decided_on, reason.",
+)
 
 
 class ConfirmImportForm(Form):

@@ -26,7 +26,8 @@ def seed_command(with_demo: bool) -> None:
             click.echo("demo: already present, nothing changed")
         else:
             click.echo(
-                f"demo: {demo_counts.plan_changes} plan changes, {demo_counts.activations} activations "
+                f"demo: {demo_counts.plan_changes} plan changes, {demo_counts.activations} activations, "
+                f"{demo_counts.monthly_statistics} months of statistics "
                 f"(labelled as demo data; the demo story is told as of {demo.DEMO_AS_OF.isoformat()})"
             )
     if not report.changed_anything and not demo_counts:

@@ -24,6 +24,7 @@ from tracker.audit.services import record
 from tracker.briefings.demo import seed_demo_briefings
 from tracker.deferrals.demo import seed_demo_deferrals
 from tracker.extensions import db
+from tracker.outcomes.demo import seed_demo_statistics
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
 from tracker.registry.models import Jurisdiction
 
@@ -69,6 +70,7 @@ INITIAL_REASON = "Scheduled in the deployment plan"
 class DemoCounts:
     plan_changes: int = 0
     activations: int = 0
+    monthly_statistics: int = 0
     # Plan changes decided after a jurisdiction's first one, held back by seed_demo_plan(later=True)
     # until the demo letters that precede them are written.
     later: list[PlanChange] = field(default_factory=list)
@@ -221,10 +223,15 @@ def seed_demo() -> DemoCounts | None:
         return None
     counts = seed_demo_plan_and_letters()
     seed_demo_briefings()
+    counts.monthly_statistics = seed_demo_statistics()
     record(
         "seed.demo",
         "registry",
         "demo",
-        after={"plan_changes": counts.plan_changes, "activations": counts.activations},
+        after={
+            "plan_changes": counts.plan_changes,
+            "activations": counts.activations,
+            "monthly_statistics": counts.monthly_statistics,
+        },
     )
     return counts

@@ -9,6 +9,7 @@ from tracker.access import Role, requires, user_has
 from tracker.briefings.services import briefings_for_state
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
+from tracker.outcomes.services import totals_by_quarter
 from tracker.params import AsKnownForm
 from tracker.registry.forms import StateForm
 from tracker.registry.lookup import get_state
@@ -54,6 +55,7 @@ def show_state(postal: str):
         progress=progress,
         jurisdictions=cached_status_as_of(as_of, known_at, state=state.postal),
         briefings=briefings_for_state(state.postal),
+        outcomes=totals_by_quarter(state.fips, until=as_of, known_at=known_at),
         can_edit=user_has(Role.EDITOR),
     ), 200 if form.valid else 400
 

@@ -39,7 +39,10 @@ def get_format(name: str) -> Format:
 
 
 def filename(list_name: str, as_of, fmt: str, filters: dict[str, str] | None = None) -> str:
-    """activated-2010-09-30.csv; a state filter adds its code: activated-2010-09-30-TX.csv."""
+    """activated-2010-09-30.csv; a state filter adds its code: activated-2010-09-30-TX.csv; a
+    quarter's file is named after it: quarterly-review-2010-Q3.pdf."""
+    if filters and filters.get("quarter"):
+        return f"{list_name}-{filters['quarter']}.{fmt}"
     parts = [list_name, as_of.isoformat()]
     if filters and filters.get("state"):
         parts.append(filters["state"])

@@ -19,11 +19,8 @@ importing the same file again finds every row unchanged.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -33,104 +30,45 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plan import services as plan
 from tracker.plan.importing.dates import parse_date
-from tracker.plan.importing.reader import SourceFile, SourceRow, read_plan_file
+from tracker.plan.importing.preview import (
+    FieldChange,
+    ImportPreview,
+    Outcome,
+    PreviewRow,
+    Progress,
+    flag_uncalculated,
+    with_progress,
+)
+from tracker.plan.importing.reader import SourceFile, SourceRow, cell_text, read_plan_file
 from tracker.plan.importing.resolver import Resolver
 from tracker.plan.models import Activation, PlanChangeKind
 
-Progress = Callable[[int], None]
-PROGRESS_STEP = 250
-
-
-class Outcome(enum.StrEnum):
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    ERROR = "error"
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    field: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class FieldChange:
-    field: str
-    before: dt.date | None
-    after: dt.date | None
-
 
 @dataclass
-class RowPreview:
-    """One file row: what it says, what it resolved to, and what applying it would do."""
+class RowPreview(PreviewRow):
+    """One plan row: what it says, what it resolved to, and what applying it would do."""
 
-    number: int
-    state: str
-    jurisdiction: str
-    fips: str | None = None
-    label: str | None = None
+    state: str = ""
+    jurisdiction: str = ""
     scheduled_on: dt.date | None = None
     activated_on: dt.date | None = None
     decided_on: dt.date | None = None
     reason: str = ""
-    changes: list[FieldChange] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    outcome: Outcome = Outcome.UNCHANGED
     schedule: bool = False
     activate: bool = False
 
-    def error(self, field_name: str, message: str) -> None:
-        self.errors.append(RowError(field_name, message))
-
-
-@dataclass
-class ImportPreview:
-    filename: str
-    sha256: str
-    rows: list[RowPreview]
-    ignored_columns: list[str]
+    @property
+    def written(self) -> tuple[str, ...]:
+        return (self.state, self.jurisdiction)
 
     @property
-    def counts(self) -> dict[Outcome, int]:
-        counts = dict.fromkeys(Outcome, 0)
-        for row in self.rows:
-            counts[row.outcome] += 1
-        return counts
+    def note(self) -> str:
+        if not self.schedule:
+            return ""
+        return f"decided {self.decided_on.isoformat()}; reason: {self.reason}"
 
-    @property
-    def has_errors(self) -> bool:
-        return any(row.errors for row in self.rows)
 
-    def rows_for_review(self) -> list[RowPreview]:
-        """Rows in the order a reviewer needs them: errors, changes, new rows, then unchanged."""
-        order = {Outcome.ERROR: 0, Outcome.CHANGED: 1, Outcome.NEW: 2, Outcome.UNCHANGED: 3}
-        return sorted(self.rows, key=lambda row: (order[row.outcome], row.number))
-
-    def error_lines(self) -> list[str]:
-        """One line per error: `row R: FIELD: message`."""
-        return [
-            f"row {row.number}: {error.field}: {error.message}"
-            for row in self.rows
-            for error in row.errors
-        ]
-
-    def summary(self) -> str:
-        """`N rows: A new, B changed, C unchanged, E errors` (E counts rows with errors)."""
-        counts = self.counts
-        return (
-            f"{len(self.rows)} rows: {counts[Outcome.NEW]} new, {counts[Outcome.CHANGED]} "
-            f"changed, {counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.ERROR]} errors"
-        )
-
-    def fingerprint(self) -> str:
-        """A digest of what applying would do, to tell whether the data moved since a preview."""
-        digest = hashlib.sha256(self.sha256.encode())
-        for row in self.rows:
-            if row.outcome in (Outcome.NEW, Outcome.CHANGED):
-                changes = [[c.field, str(c.before), str(c.after)] for c in row.changes]
-                digest.update(json.dumps([row.number, row.fips, row.outcome, changes]).encode())
-        return digest.hexdigest()
+WRITTEN_HEADINGS = ("State", "Jurisdiction (as written)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,17 +108,6 @@ def _activations() -> dict[str, dt.date]:
     return {fips: activated_on for fips, activated_on in db.session.execute(statement)}
 
 
-def cell_text(value: object) -> str:
-    """A cell as text: numbers without a trailing ".0" (FIPS codes typed as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def preview_import(
     filename: str,
     data: bytes,
@@ -202,7 +129,7 @@ def preview_import(
     on = today()
     first_row: dict[str, int] = {}
     rows: list[RowPreview] = []
-    for index, source_row in enumerate(source.rows, start=1):
+    for source_row in with_progress(source.rows, progress):
         row = _check_row(source_row, filename, resolver, on)
         if row.fips is not None:
             if row.fips in first_row:
@@ -217,15 +144,12 @@ def preview_import(
                 _compare(row, in_force.get(row.fips), activations.get(row.fips))
         row.outcome = _outcome(row, in_force, activations)
         rows.append(row)
-        if progress is not None and index % PROGRESS_STEP == 0:
-            progress(PROGRESS_STEP)
-    if progress is not None and len(rows) % PROGRESS_STEP:
-        progress(len(rows) % PROGRESS_STEP)
     return ImportPreview(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         rows=rows,
         ignored_columns=source.ignored_columns,
+        written_headings=WRITTEN_HEADINGS,
     )
 
 
@@ -237,12 +161,7 @@ def _check_row(source: SourceRow, filename: str, resolver: Resolver, on: dt.date
         jurisdiction=cell_text(values.get("jurisdiction")),
         reason=cell_text(values.get("reason")) or default_reason(filename),
     )
-    for column in sorted(source.uncalculated):
-        row.error(
-            column,
-            "the cell holds a formula with no saved value; open the file in a spreadsheet "
-            "program, save it, and import it again.",
-        )
+    flag_uncalculated(row, source)
     try:
         entry = resolver.resolve(row.state, row.jurisdiction)
         row.fips, row.label = entry.fips, entry.label
@@ -336,18 +255,13 @@ def apply_import(
     or rolls back on any error: all or nothing). A preview with errors is refused whole; one
     with nothing new or changed writes nothing at all, not even an audit event.
     """
-    if preview.has_errors:
-        raise DomainError(
-            f"{preview.filename} has {preview.counts[Outcome.ERROR]} rows with errors; "
-            "nothing was imported.",
-            field="file",
-        )
+    preview.refuse_if_errors()
     if not any(row.schedule or row.activate for row in preview.rows):
         # Nothing to write, so nothing to audit: a repeated import leaves no trace.
         return ImportResult(plan_changes=0, activations=0)
     source = import_source(preview.filename)
     plan_changes = activations = 0
-    for index, row in enumerate(preview.rows, start=1):
+    for row in with_progress(preview.rows, progress):
         if row.schedule:
             plan.schedule(
                 row.fips,
@@ -363,22 +277,12 @@ def apply_import(
                 row.fips, row.activated_on, source=source, recorded_at=recorded_at
             )
             activations += 1
-        if progress is not None and index % PROGRESS_STEP == 0:
-            progress(PROGRESS_STEP)
-    if progress is not None and len(preview.rows) % PROGRESS_STEP:
-        progress(len(preview.rows) % PROGRESS_STEP)
-    counts = preview.counts
     record(
         "plan.import",
         "plan_import",
         preview.filename[:60],
         after={
-            "filename": preview.filename,
-            "sha256": preview.sha256,
-            "rows": len(preview.rows),
-            "new": counts[Outcome.NEW],
-            "changed": counts[Outcome.CHANGED],
-            "unchanged": counts[Outcome.UNCHANGED],
+            **preview.audit_summary(),
             "plan_changes": plan_changes,
             "activations": activations,
             "recorded_at": recorded_at,

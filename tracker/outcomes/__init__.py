@@ -1,0 +1,1 @@
+"""Outcomes after activation: monthly statistics, their totals, and the quarterly review."""
