@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ("status_as_of.py", "import_plan.py", "exports.py", "map_bench.py", "load.py")
+SCRIPTS = ("status_as_of.py", "import_plan.py", "exports.py", "map_bench.py", "load.py", "scale.py")
 
 
 def main() -> int:

@@ -56,7 +56,11 @@ class Briefing(Versioned, Timestamped, Base):
     """A meeting or notice held on a date, covering jurisdictions and/or whole states."""
 
     __tablename__ = "briefing"
-    __table_args__ = (Index("ix_briefing_held_on_kind", "held_on", "kind"),)
+    __table_args__ = (
+        Index("ix_briefing_held_on_kind", "held_on", "kind"),
+        # The log's order, newest first, read backwards.
+        Index("ix_briefing_held_on_id", "held_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     held_on: Mapped[dt.date] = mapped_column(Date, nullable=False)

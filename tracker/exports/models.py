@@ -59,7 +59,10 @@ class ExportRecord(Base):
     """Provenance: one row per export or download served, from the web, the API or the CLI."""
 
     __tablename__ = "export_record"
-    __table_args__ = (Index("ix_export_record_occurred_at", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_export_record_occurred_at", "occurred_at"),
+        Index("ix_export_record_channel", "channel", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(
