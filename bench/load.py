@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from support import free_port, wait_until_up, worker_rss_mib  # noqa: E402
+from support import tracker_server, worker_rss_mib  # noqa: E402
 
 from tests.support.postgres import throwaway_cluster  # noqa: E402
 
@@ -70,17 +69,7 @@ def run(seconds: int, connections: int) -> dict:
         }
         subprocess.run([TRACKER, "db", "upgrade"], env=env, check=True, capture_output=True)
         subprocess.run([TRACKER, "seed", "--demo"], env=env, check=True, capture_output=True)
-        port = free_port()
-        server = subprocess.Popen(
-            [TRACKER, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base)
+        with tracker_server(TRACKER, env, workers=2) as (base, server_pid):
             script = Path(instance) / "paths.lua"
             script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in PATHS))
 
@@ -98,12 +87,9 @@ def run(seconds: int, connections: int) -> dict:
             for path in PATHS:
                 requests.get(base + path, timeout=30).raise_for_status()
             wrk(10)
-            before = worker_rss_mib(server.pid)
+            before = worker_rss_mib(server_pid)
             output = wrk(seconds)
-            after = worker_rss_mib(server.pid)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            after = worker_rss_mib(server_pid)
     return {**parse_wrk(output), "rss_before_mib": before, "rss_after_mib": after, "raw": output}
 
 

@@ -19,6 +19,7 @@ SCRIPTS = (
     "outcomes.py",
     "map_bench.py",
     "load.py",
+    "scale.py",
 )
 
 

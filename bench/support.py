@@ -3,8 +3,12 @@ of gunicorn's workers. Traffic only ever goes to 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -40,3 +44,24 @@ def worker_rss_mib(master_pid: int) -> dict[int, float]:
         kib = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
         sizes[int(pid)] = round(kib / 1024, 1)
     return sizes
+
+
+@contextlib.contextmanager
+def tracker_server(tracker: str, env: dict[str, str], workers: int, timeout: float = 60):
+    """`tracker serve` on a free loopback port with `workers` workers: yields (base URL, the
+    server's pid); stopped with its whole process group afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [tracker, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, timeout=timeout)
+        yield base, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from tracker.db import described_by_models
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -54,7 +56,12 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
+    context.configure(
+        url=url,
+        target_metadata=get_metadata(),
+        literal_binds=True,
+        include_name=described_by_models,
+    )
 
     with context.begin_transaction():
         context.run_migrations()
@@ -93,7 +100,12 @@ def run_migrations_online():
             # the references are checked before that transaction commits.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
-            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                include_name=described_by_models,
+                **conf_args,
+            )
 
             with context.begin_transaction():
                 context.run_migrations()

@@ -179,7 +179,7 @@ SETTINGS: tuple[Setting, ...] = (
         "The quarterly review judges a jurisdiction on a metric only when it has at least this "
         "many cases in the quarter (identifications; fingerprints submitted for the match "
         "rate); smaller ones are listed apart, never flagged.",
-        _parse_positive_int,
+        _whole_number(1, 1_000_000),
     ),
     Setting(
         "TRACKER_HTTPS",

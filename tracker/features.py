@@ -81,6 +81,7 @@ def feature_commands() -> tuple[click.Command, ...]:
     """Every command the tracker adds (Flask-Migrate's `db` and Flask's own come on top)."""
     from tracker.auth.cli import users_group
     from tracker.backup.cli import backup_command, restore_command
+    from tracker.calendar.cli import calendar_group
     from tracker.correspondence.cli import intake_command
     from tracker.digest.cli import digest_command
     from tracker.exports.cli import export_command
@@ -100,6 +101,7 @@ def feature_commands() -> tuple[click.Command, ...]:
         restore_command,
         intake_command,
         digest_command,
+        calendar_group,
         serve_command,
     )
 

@@ -12,6 +12,7 @@ from tracker.briefings.models import (
     briefing_version_jurisdiction,
     briefing_version_state,
 )
+from tracker.calendar.models import CalendarDay
 from tracker.corrections.models import Correction
 from tracker.correspondence.models import Correspondence, IntakeDraft
 from tracker.deferrals.models import (
@@ -37,6 +38,7 @@ __all__ = [
     "Briefing",
     "BriefingKind",
     "BriefingVersion",
+    "CalendarDay",
     "Correction",
     "Correspondence",
     "DeferralNote",

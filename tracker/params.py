@@ -22,7 +22,7 @@ from wtforms.widgets import HiddenInput
 from tracker.dates import parse_iso_date, parse_known_at, today
 from tracker.errors import DomainError
 from tracker.forms import Form
-from tracker.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from tracker.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, Cursor
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
@@ -150,6 +150,24 @@ class CountParam(IntegerField):
             raise ValidationError(f"{self.name} must be {self.minimum} or more.")
 
 
+class CursorParam(StringField):
+    """Where a seek list's page starts (`after`): the opaque token of its "next page" link."""
+
+    widget = HiddenInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        token = valuelist[0].strip() if valuelist else ""
+        if not token:
+            return
+        try:
+            self.data = Cursor.from_token(token)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(
+                f"{self.name} is not a page link of this list; start again from the first page."
+            ) from exc
+
+
 class Needed:
     """Marks a field as needed (the label's asterisk, `required` for assistive technology) while
     the rule, and the words that refuse a missing value, stay in the service that checks it for
@@ -221,7 +239,7 @@ class FilterForm(Form):
         hidden = [field for field in self if isinstance(field.widget, HiddenInput)]
         return [message for field in hidden for message in field.errors]
 
-    def query(self, *, without: Iterable[str] = ("page",)) -> dict[str, str]:
+    def query(self, *, without: Iterable[str] = ("page", "after")) -> dict[str, str]:
         """The parameters as links carry them: only those given, valid and not left out."""
         values = {}
         for field in self:
@@ -259,6 +277,14 @@ KNOWN_AT_HELP = (
 def known_at_param() -> MomentParam:
     """The `known_at` parameter, as every as-of page, download and API answer reads it."""
     return MomentParam("As known at", description=KNOWN_AT_HELP)
+
+
+class SeekFilterForm(FilterForm):
+    """Filters of a list that grows without bound, shown a page at a time from a key:
+    ?after= (the token of a "next page" link) and ?per_page=."""
+
+    after = CursorParam()
+    per_page = CountParam(default=DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
 
 
 class AsOfForm(FilterForm):

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import time_machine
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from tests.factories import D, briefing, schedule
+from tests.support.records import counted
 from tracker.extensions import db
 
 TX_COUNTIES = ("48001", "48003", "48005", "48007", "48009", "48011", "48013", "48015")
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", note)
 
 
 def _add(app, count: int) -> None:

@@ -178,7 +178,7 @@ def test_a_draft_changes_no_status_until_confirmed(app_context):
     from tests.factories import schedule
     from tracker.correspondence.intake import confirm_draft, take_in
     from tracker.correspondence.models import Correspondence, CorrespondenceKind, DraftStatus
-    from tracker.deferrals.clocks import badges_for, open_request_counts
+    from tracker.deferrals.clocks import badges_for, letter_counts
     from tracker.deferrals.models import Channel
     from tracker.extensions import db
     from tracker.status.rule import Status, status_as_of
@@ -190,7 +190,7 @@ def test_a_draft_changes_no_status_until_confirmed(app_context):
         db.session.flush()
         (row,) = status_as_of(D("2011-01-20"), fips=["48001"])
         assert row.status is Status.PLANNED
-        assert open_request_counts(D("2011-01-20"))["open"] == 0
+        assert letter_counts(D("2011-01-20"))["open"] == 0
 
         letter = confirm_draft(draft, **_confirm_fields())
         db.session.flush()

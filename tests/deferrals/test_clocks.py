@@ -10,18 +10,27 @@ import time_machine
 from tests.deferrals.samples import log_letter
 from tests.factories import COUNTY, OTHER_COUNTY, D, activate, schedule
 from tracker import dates
+from tracker.calendar.models import CalendarDay
+from tracker.calendar.services import business_days_after
 from tracker.deferrals import clocks, workflow
 from tracker.extensions import db
 
 
-def test_business_days_skip_weekends_and_federal_holidays():
+def overdue(request, as_of) -> bool:
+    return clocks.badges_for([request], as_of)[request.id].overdue
+
+
+def test_business_days_skip_weekends_and_federal_holidays(app_context):
     # Thursday 2011-02-17; Monday 2011-02-21 is Washington's Birthday.
-    assert clocks.add_business_days(D("2011-02-17"), 1) == D("2011-02-18")
-    assert clocks.add_business_days(D("2011-02-17"), 2) == D("2011-02-22")
-    assert clocks.add_business_days(D("2011-02-17"), 5) == D("2011-02-25")
+    assert business_days_after(D("2011-02-17"), 1) == D("2011-02-18")
+    assert business_days_after(D("2011-02-17"), 2) == D("2011-02-22")
+    assert business_days_after(D("2011-02-17"), 5) == D("2011-02-25")
     # An observed holiday: Christmas 2011 fell on a Sunday, observed Monday the 26th.
-    assert not clocks.is_business_day(D("2011-12-26"))
-    assert clocks.add_business_days(D("2011-12-23"), 1) == D("2011-12-27")
+    assert db.session.get(CalendarDay, D("2011-12-26")).is_business_day is False
+    assert db.session.get(CalendarDay, D("2011-12-27")).is_business_day is True
+    assert business_days_after(D("2011-12-23"), 1) == D("2011-12-27")
+    # A Saturday receipt counts from the weekend: due the fifth business day after it.
+    assert business_days_after(D("2011-02-19"), 5) == D("2011-02-28")
 
 
 @pytest.mark.parametrize(
@@ -38,30 +47,32 @@ def test_overdue_across_a_weekend_and_a_federal_holiday(app_context, today, expe
     request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
     with time_machine.travel(D(today), tick=False):
         as_of = dates.today()
-        assert clocks.overdue(request, as_of) is expected
-        assert clocks.open_request_counts(as_of)["overdue"] == int(expected)
+        assert overdue(request, as_of) is expected
+        assert clocks.letter_counts(as_of)["overdue"] == int(expected)
 
 
 def test_a_meeting_requested_in_time_or_late_stops_the_clock(app_context):
     request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
     workflow.request_meeting(request, D("2011-03-01"))
-    assert clocks.overdue(request, D("2011-02-28")) is True  # as it stood that day
-    assert clocks.overdue(request, D("2011-03-01")) is False
-    assert clocks.meeting_due_by(request) == D("2011-02-25")
+    assert overdue(request, D("2011-02-28")) is True  # as it stood that day
+    assert overdue(request, D("2011-03-01")) is False
+    assert clocks.badges_for([request], D("2011-02-18"))[request.id].meeting_due_by == D(
+        "2011-02-25"
+    )
 
 
 def test_a_closed_request_is_never_overdue(app_context):
     request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
     workflow.withdraw(request, D("2011-02-18"))
-    assert clocks.overdue(request, D("2011-03-31")) is False
-    assert clocks.overdue(request, D("2011-02-17")) is False  # on time on the day it arrived
+    assert overdue(request, D("2011-03-31")) is False
+    assert overdue(request, D("2011-02-17")) is False  # on time on the day it arrived
 
 
 def test_the_business_day_count_is_a_setting(app, app_context):
     request = log_letter(letter_date=D("2011-02-16"), received_on=D("2011-02-17"))
     app.config["TRACKER_OVERDUE_BUSINESS_DAYS"] = 1
     try:
-        assert clocks.overdue(request, D("2011-02-19")) is True
+        assert overdue(request, D("2011-02-19")) is True
     finally:
         app.config["TRACKER_OVERDUE_BUSINESS_DAYS"] = 5
 
@@ -102,28 +113,17 @@ def test_counts_and_badges_for_many_requests(app_context):
     workflow.withdraw(closed, D("2011-02-02"))
     db.session.flush()
     as_of = D("2011-03-02")
-    assert clocks.open_request_counts(as_of) == {"open": 2, "overdue": 1, "urgent": 1}
+    assert clocks.letter_counts(as_of) == {"open": 2, "overdue": 1, "urgent": 1}
     badges = clocks.badges_for([urgent_one, overdue_one, closed], as_of)
     assert (badges[urgent_one.id].urgent, badges[urgent_one.id].overdue) == (True, False)
     assert badges[urgent_one.id].days_to_activation == 13
     assert (badges[overdue_one.id].urgent, badges[overdue_one.id].overdue) == (False, True)
     assert badges[closed.id].open is False
-    assert clocks.status_on(closed, D("2011-02-01")).value == "received"
-    assert clocks.status_on(closed, as_of).value == "withdrawn"
-    assert clocks.status_on(closed, D("2011-01-01")) is None
+    assert clocks.badges_for([closed], D("2011-02-01"))[closed.id].status.value == "received"
+    assert badges[closed.id].status.value == "withdrawn"
+    assert clocks.badges_for([closed], D("2011-01-01"))[closed.id].status is None
     # before anything was received
-    assert clocks.open_request_counts(D("2011-01-01")) == {"open": 0, "overdue": 0, "urgent": 0}
-
-
-def test_badges_cost_one_plan_query_whatever_the_number_of_requests(app_context, monkeypatch):
-    requests = [log_letter() for _ in range(5)]
-    calls = []
-    original = clocks.scheduled_dates
-    monkeypatch.setattr(
-        clocks, "scheduled_dates", lambda *a, **k: calls.append(1) or original(*a, **k)
-    )
-    clocks.badges_for(requests, D("2011-03-01"))
-    assert len(calls) == 1
+    assert clocks.letter_counts(D("2011-01-01")) == {"open": 0, "overdue": 0, "urgent": 0}
 
 
 def test_the_log_shows_overdue_badges_as_of_today(app, signed_in):

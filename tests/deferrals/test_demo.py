@@ -43,7 +43,7 @@ def test_demo_letters_tell_a_consistent_story(app_context):
     assert {r.resolution for r in rows if r.resolution} == set(Resolution)
     assert len({r.jurisdiction.state_fips for r in rows}) >= 10
 
-    counts = clocks.open_request_counts(DEMO_AS_OF)
+    counts = clocks.letter_counts(DEMO_AS_OF)
     assert counts["open"] >= 10 and counts["overdue"] >= 3 and counts["urgent"] >= 3
 
     # Every plan-changing resolution wrote its linked plan change, decided on the resolution day.
@@ -62,7 +62,8 @@ def test_demo_letters_tell_a_consistent_story(app_context):
             assert linked == []
 
     # Open letters show as deferral pending on the demo's "today".
-    pending = {r.jurisdiction_fips for r in rows if clocks.is_open(r, DEMO_AS_OF)}
+    badges = clocks.badges_for(rows, DEMO_AS_OF)
+    pending = {r.jurisdiction_fips for r in rows if badges[r.id].open}
     statuses = {row.fips: row.status for row in status_as_of(DEMO_AS_OF, fips=pending)}
     assert set(statuses.values()) <= {Status.DEFERRAL_PENDING, Status.REMOVED}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -263,10 +264,15 @@ def test_the_log_counts_sorts_and_pages(signed_in, log):
         as_text=True
     )
     assert oldest_first.index(f"#{log['c']}<") < oldest_first.index(f"#{log['a']}<")
-    paged = client.get("/deferrals?as_of=2011-03-02&per_page=2&page=2&sort=received_desc").get_data(
+    first = client.get("/deferrals?as_of=2011-03-02&per_page=2&sort=received_desc").get_data(
         as_text=True
     )
-    assert ids_in(paged, log) == {"c"} and "Page 2 of 2" in paged
+    assert ids_in(first, log) == {"a", "b"} and "3 letters, showing 1–2." in first
+    following = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert "sort=received_desc" in following and "per_page=2" in following
+    paged = client.get(following).get_data(as_text=True)
+    assert ids_in(paged, log) == {"c"} and "3 letters, showing 3–3." in paged
+    assert 'rel="next"' not in paged and ">First page</a>" in paged
 
 
 def test_bad_log_parameters_are_refused_by_name(signed_in, log):

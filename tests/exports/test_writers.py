@@ -30,7 +30,7 @@ from tests.exports.sample import (
     activated_meta,
     planned_meta,
 )
-from tracker.exports.table import neutralise
+from tracker.exports.table import Column, neutralise
 from tracker.exports.writers import FORMAT_NAMES, filename, get_format
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -250,3 +250,38 @@ def test_pdf_neutralises_formula_cells():
     for value in ("+SUM(A1:A2)", "@cmd"):
         assert "'" + value in text
         assert value in lines[0] or all(not line.startswith(value) for line in lines)
+
+
+# --- streaming -------------------------------------------------------------------------------
+
+
+def _pulled(rows, seen: list):
+    for row in rows:
+        seen.append(row)
+        yield row
+
+
+def test_csv_streams_the_header_with_the_first_row_then_reads_on():
+    seen: list = []
+    chunks = get_format("csv").stream(
+        ACTIVATED_COLUMNS, _pulled(ACTIVATED_ROWS, seen), activated_meta()
+    )
+    first = next(chunks).decode()
+    assert first.startswith("state,state_name,fips") and "Maricopa County" in first
+    assert len(seen) == 1  # nothing read beyond the first row yet
+    rest = b"".join(chunks).decode()
+    assert len(seen) == len(ACTIVATED_ROWS)
+    assert first + rest == render("csv").decode()  # the same bytes as the whole file
+
+
+def test_xlsx_from_a_stream_of_rows_uses_the_width_hints_and_filters_every_row():
+    hinted = [Column(c.key, c.label, c.kind, width=30) for c in ACTIVATED_COLUMNS]
+    seen: list = []
+    content = b"".join(
+        get_format("xlsx").stream(hinted, _pulled(ACTIVATED_ROWS, seen), activated_meta())
+    )
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert len(seen) == len(ACTIVATED_ROWS)
+    assert sheet.auto_filter.ref == "A3:E8" and sheet.freeze_panes == "A4"
+    assert {sheet.column_dimensions[col].width for col in "ABCDE"} == {32}
+    assert sheet["E4"].is_date and sheet["E4"].number_format == "yyyy-mm-dd"

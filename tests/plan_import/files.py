@@ -75,7 +75,8 @@ def set_cached_values(path: Path, values: Mapping[str, object]) -> None:
     for cell, value in values.items():
         kind = ' t="str"' if isinstance(value, str) else ""
         xml, count = re.subn(
-            rf'<c r="{cell}"([^>]*)><f>([^<]*)</f><v ?/>',
+            # An empty cached value: <v/> (et_xmlfile) or <v></v> (lxml).
+            rf'<c r="{cell}"([^>]*)><f>([^<]*)</f>(?:<v ?/>|<v></v>)',
             rf'<c r="{cell}"\g<1>{kind}><f>\g<2></f><v>{value}</v>',
             xml,
         )

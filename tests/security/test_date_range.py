@@ -189,6 +189,13 @@ RAW_INSERTS = [
     ("digest_delivery", "day",
      "INSERT INTO digest_delivery (user_id, day, message_id, item_count, sent_at) VALUES "
      "((SELECT max(id) FROM user_account), :day, 'm', 0, CURRENT_TIMESTAMP)"),
+    ("monthly_statistics", "month",
+     "INSERT INTO monthly_statistics (jurisdiction_fips, month, submissions, matches, level1, "
+     "level2, level3, non_criminal, removed, source, is_demo, recorded_at) VALUES ('48001', "
+     ":day, 0, 0, 0, 0, 0, 0, 0, 's', false, CURRENT_TIMESTAMP)"),
+    ("calendar_day", "day",
+     "INSERT INTO calendar_day (day, is_business_day, business_day_number) "
+     "VALUES (:day, false, 0)"),
 ] + [
     ("intake_draft", column, _draft_insert(column))
     for column in ("received_on", "guessed_date")
@@ -203,6 +210,8 @@ PREREQUISITES = {
     "version_id, created_at, updated_at) VALUES ('probe@example.gov', 'Probe', 'x', 'viewer', "
     "true, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
     "correspondence": _letter_insert("letter_date"),
+    # The calendar already holds every day of the range: the probe's day is taken out first.
+    "calendar_day": "DELETE FROM calendar_day WHERE day = :day",
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ENGINES = ("sqlite", "postgresql")
@@ -49,6 +50,14 @@ def fresh_database_url(engine: str, name: str, request, tmp_path_factory) -> str
     return request.getfixturevalue("postgres_urls")[name]
 
 
+class ReadingClient(FlaskClient):
+    """A test client that reads every answer to its end and closes it, as a WSGI server does:
+    a streamed download's last step (its provenance record) runs before the next request."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def make_app(database_url: str, tmp_path: Path, **overrides) -> Flask:
     from tracker import create_app
 
@@ -62,7 +71,9 @@ def make_app(database_url: str, tmp_path: Path, **overrides) -> Flask:
         "SERVER_NAME": None,
     }
     settings.update(overrides)
-    return create_app(settings)
+    app = create_app(settings)
+    app.test_client_class = ReadingClient
+    return app
 
 
 def migrate_and_seed(app: Flask, *, demo: bool = False) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -46,3 +47,22 @@ def audit_count(app) -> int:
     from tracker.extensions import db
 
     return read(app, lambda: db.session.scalar(select(func.count()).select_from(AuditEvent)))
+
+
+@contextmanager
+def counted() -> Iterator[list[str]]:
+    """The SQL statements sent while the block runs (savepoint bookkeeping left out)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)

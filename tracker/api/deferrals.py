@@ -10,7 +10,7 @@ from flask import jsonify, url_for
 
 from tracker.access import Role, requires
 from tracker.api import bp
-from tracker.api.envelope import DATE, ERROR, PAGING, iso, page_envelope, paged, param
+from tracker.api.envelope import DATE, ERROR, SEEK_PAGING, iso, param, seek_envelope, seek_paged
 from tracker.deferrals import queries
 from tracker.deferrals.clocks import Badges, badges_for
 from tracker.deferrals.log import OPEN, SORTS, LogFilterForm, log_page
@@ -101,8 +101,9 @@ def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = Fal
 def list_deferrals():
     form = LogFilterForm().checked()
     filters = form.log_filters()
-    page = log_page(filters, form.page.data, form.per_page.data)
-    body = page_envelope(page, [deferral_json(r.request, r.badges) for r in page.items])
+    page = log_page(filters, form.after.data, form.per_page.data)
+    items = [deferral_json(r.request, r.badges) for r in page.items]
+    body = seek_envelope(page, items, form.query())
     body["as_of"] = filters.as_of.isoformat()
     return jsonify(body)
 
@@ -144,7 +145,7 @@ _DEFERRAL_SCHEMA = {
         "adjusted_to": _NULLDATE,
         "overdue": {"type": "boolean"},
         "urgent": {"type": "boolean"},
-        "meeting_due_by": DATE,
+        "meeting_due_by": _NULLDATE,
         "scheduled_on": _NULLDATE,
         "is_demo": {"type": "boolean"},
         "version": {"type": "integer"},
@@ -208,12 +209,17 @@ OPENAPI_PATHS: dict = {
                 param(
                     "urgent", "1: only requests urgent on as_of.", {"type": "string", "enum": ["1"]}
                 ),
-                param("q", "Search sender name or agency, jurisdiction name or FIPS."),
+                param(
+                    "q",
+                    "Search: words that each begin a word of the sender's name, title or agency, "
+                    "the summary, or the jurisdiction's name, state or FIPS code (case and "
+                    "accents ignored).",
+                ),
                 param("sort", "Order of the items.", {"type": "string", "enum": list(SORTS)}),
-                *PAGING,
+                *SEEK_PAGING,
             ],
             "responses": {
-                "200": paged("One page of deferral requests.", _DEFERRAL_SCHEMA, as_of=DATE),
+                "200": seek_paged("One page of deferral requests.", _DEFERRAL_SCHEMA, as_of=DATE),
                 "400": ERROR,
                 "401": ERROR,
             },

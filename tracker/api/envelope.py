@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.pagination import Page
+from flask import request, url_for
+
+from tracker.pagination import COUNT_LIMIT, Page, SeekPage
 
 
 def page_envelope(page: Page, items: list) -> dict:
@@ -15,6 +17,22 @@ def page_envelope(page: Page, items: list) -> dict:
         "per_page": page.per_page,
         "total": page.total,
         "pages": page.pages,
+    }
+
+
+def seek_envelope(page: SeekPage, items: list, query: dict[str, str]) -> dict:
+    """The shape of a list that pages by key: `next` is the URL of the following page (None on
+    the last), `total` counts matching rows up to COUNT_LIMIT (`total_is_exact` false: more)."""
+    following = None
+    if page.next_after:
+        following = url_for(request.endpoint, **query, after=page.next_after)
+    return {
+        "items": items,
+        "per_page": page.per_page,
+        "first_index": page.first_index,
+        "total": min(page.total, COUNT_LIMIT),
+        "total_is_exact": page.total_is_exact,
+        "next": following,
     }
 
 
@@ -65,16 +83,58 @@ PAGING = [
 ]
 
 
+SEEK_PAGING = [
+    param("after", "Where the page starts: the token in the previous page's `next` link."),
+    PAGING[1],
+]
+
+
+def _response(description: str, properties: dict) -> dict:
+    schema = {"type": "object", "required": list(properties), "properties": properties}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 def paged(description: str, item: dict, **extra: dict) -> dict:
     """The 200 response of a list endpoint: the paging envelope of `item`s, plus `extra`
     properties (all present in every answer)."""
-    properties = {
-        "items": {"type": "array", "items": item},
-        "page": {"type": "integer"},
-        "per_page": {"type": "integer"},
-        "total": {"type": "integer"},
-        "pages": {"type": "integer"},
-        **extra,
-    }
-    schema = {"type": "object", "required": list(properties), "properties": properties}
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+    return _response(
+        description,
+        {
+            "items": {"type": "array", "items": item},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+            "pages": {"type": "integer"},
+            **extra,
+        },
+    )
+
+
+def seek_paged(description: str, item: dict, **extra: dict) -> dict:
+    """The 200 response of a list that pages by key (seek_envelope), plus `extra`."""
+    return _response(
+        description,
+        {
+            "items": {"type": "array", "items": item},
+            "per_page": {"type": "integer"},
+            "first_index": {
+                "type": "integer",
+                "description": "Position of the first item in the whole list, from 1 (0 when "
+                "the page is empty).",
+            },
+            "total": {
+                "type": "integer",
+                "description": f"Matching items, counted up to {COUNT_LIMIT:,}.",
+            },
+            "total_is_exact": {
+                "type": "boolean",
+                "description": "False when more than `total` items match.",
+            },
+            "next": {
+                "type": ["string", "null"],
+                "description": "URL of the next page (the same filters, `after` set); null on "
+                "the last page.",
+            },
+            **extra,
+        },
+    )

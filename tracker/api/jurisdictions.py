@@ -27,7 +27,7 @@ from tracker.api.envelope import (
     param,
 )
 from tracker.briefings.services import briefing_reach
-from tracker.deferrals.clocks import open_request_counts
+from tracker.deferrals.clocks import letter_counts
 from tracker.jurisdictions import services
 from tracker.jurisdictions.forms import JurisdictionFilterForm
 from tracker.jurisdictions.timeline import plan_history
@@ -83,7 +83,7 @@ def summary():
         "has_demo_data": figures.has_demo_data,
     }
     if staff:
-        letters = open_request_counts(as_of, known_at)
+        letters = letter_counts(as_of, known_at)
         body["open_deferrals"] = letters["open"]
         body["overdue_deferrals"] = letters["overdue"]
         body["urgent_deferrals"] = letters["urgent"]

@@ -18,10 +18,13 @@ class AuditEvent(Base):
     """
 
     __tablename__ = "audit_event"
+    # Each filter of the log has an index ending with the id, the log's order (newest first):
+    # a filtered page is a range read backwards. They also list the filters' choices.
     __table_args__ = (
-        Index("ix_audit_event_entity", "entity_type", "entity_id"),
+        Index("ix_audit_event_entity", "entity_type", "entity_id", "id"),
         Index("ix_audit_event_occurred_at", "occurred_at"),
-        Index("ix_audit_event_action", "action"),
+        Index("ix_audit_event_action", "action", "id"),
+        Index("ix_audit_event_actor_label", "actor_label", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

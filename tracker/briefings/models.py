@@ -59,6 +59,8 @@ class Briefing(Versioned, Timestamped, Base):
     __table_args__ = (
         Index("ix_briefing_held_on_kind", "held_on", "kind"),
         date_in_range("held_on"),
+        # The log's order, newest first, read backwards.
+        Index("ix_briefing_held_on_id", "held_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

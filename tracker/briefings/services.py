@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,6 +26,7 @@ from tracker.briefings.models import (
     briefing_state,
     briefing_version_jurisdiction,
 )
+from tracker.cache import cached
 from tracker.corrections.models import CorrectionAction, FactKind
 from tracker.corrections.services import record_correction, require_reason
 from tracker.corrections.versions import newest_versions, note_version
@@ -305,7 +306,11 @@ def briefings_for_jurisdiction(fips: str) -> list[Briefing]:
     )
     statement = (
         select(Briefing)
-        .options(selectinload(Briefing.jurisdictions), selectinload(Briefing.states))
+        .options(
+            selectinload(Briefing.jurisdictions),
+            selectinload(Briefing.states),
+            selectinload(Briefing.recorded_by),
+        )
         .where(or_(Briefing.id.in_(direct), Briefing.id.in_(via_state)))
         .order_by(Briefing.held_on.desc(), Briefing.id.desc())
     )
@@ -354,29 +359,16 @@ def briefing_reach(
     A jurisdiction counts as briefed once a local law-enforcement briefing or an advance notice
     naming it was held on or before `as_of`. "States" are states and DC (as in every headline
     figure); territories are counted apart. `by_state` maps state FIPS to its briefed count.
-    One grouped query.
+    Counted from first_reached(), so any date costs the same.
     """
     as_of = as_of or today()
-    briefings, links = _known_coverage(known_at)
-    rows = db.session.execute(
-        select(
-            Jurisdiction.state_fips,
-            State.kind,
-            func.count(func.distinct(links.c.jurisdiction_fips)),
-        )
-        .select_from(links)
-        .join(
-            briefings,
-            and_(
-                briefings.c.id == links.c.briefing_id,
-                briefings.c.held_on <= as_of,
-                briefings.c.kind.in_(REACH_KINDS),
-            ),
-        )
-        .join(Jurisdiction, Jurisdiction.fips == links.c.jurisdiction_fips)
-        .join(State, State.fips == Jurisdiction.state_fips)
-        .group_by(Jurisdiction.state_fips, State.kind)
-    ).all()
+    counties: dict[str, int] = {}
+    for fips, first in first_reached(known_at).items():
+        if first <= as_of:
+            # A county's FIPS code begins with its state's.
+            counties[fips[:2]] = counties.get(fips[:2], 0) + 1
+    kinds = dict(db.session.execute(select(State.fips, State.kind)).all())
+    rows = [(state_fips, kinds[state_fips], count) for state_fips, count in counties.items()]
     return BriefingReach(
         as_of=as_of,
         jurisdictions=sum(count for *_, count in rows),
@@ -384,6 +376,26 @@ def briefing_reach(
         territories=sum(1 for _, kind, _ in rows if kind is StateKind.TERRITORY),
         by_state={state_fips: count for state_fips, _, count in rows},
     )
+
+
+def first_reached(known_at: dt.datetime | None = None) -> dict[str, dt.date]:
+    """{jurisdiction FIPS: the day the first local briefing or advance notice naming it was
+    held}, as the records stood at `known_at` (default now): one grouped query over the
+    briefings, remembered per data version (a briefing logged or corrected changes it), so each
+    date's reach is a count over 3,233 dates."""
+
+    def compute() -> dict[str, dt.date]:
+        briefings, links = _known_coverage(known_at)
+        statement = (
+            select(links.c.jurisdiction_fips, func.min(briefings.c.held_on))
+            .select_from(links)
+            .join(briefings, briefings.c.id == links.c.briefing_id)
+            .where(briefings.c.kind.in_(REACH_KINDS))
+            .group_by(links.c.jurisdiction_fips)
+        )
+        return dict(db.session.execute(statement).all())
+
+    return cached("briefings.first_reached", (known_at,), compute)
 
 
 def _held_dates(link, key, aggregate, kinds: Iterable[BriefingKind], as_of: dt.date, only=None):

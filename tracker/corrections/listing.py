@@ -9,10 +9,17 @@ from sqlalchemy import Select, select
 from tracker.corrections.models import Correction, FactKind
 from tracker.dates import end_of_day
 from tracker.enums import enum_choices
-from tracker.params import ChoiceParam, DateParam, NotAfter, PagedFilterForm, TextParam
+from tracker.pagination import SortKey
+from tracker.params import ChoiceParam, DateParam, NotAfter, SeekFilterForm, TextParam
+
+# Newest first, on ix_correction_recorded_at read backwards: the list pages by this key.
+CORRECTIONS_NEWEST_FIRST = (
+    SortKey(Correction.recorded_at, descending=True),
+    SortKey(Correction.id, True),
+)
 
 
-class CorrectionFilterForm(PagedFilterForm):
+class CorrectionFilterForm(SeekFilterForm):
     """/corrections and /corrections/export.csv: what was corrected, by whom, and when (days in
     the office's time zone)."""
 
@@ -23,8 +30,9 @@ class CorrectionFilterForm(PagedFilterForm):
 
 
 def corrections_statement(form: CorrectionFilterForm) -> Select:
-    """The corrections the filters select, newest first (on ix_correction_recorded_at)."""
-    statement = select(Correction).order_by(Correction.recorded_at.desc(), Correction.id.desc())
+    """The corrections the filters select (in the order of NEWEST_FIRST when paged or written
+    out)."""
+    statement = select(Correction)
     if form.kind.data:
         statement = statement.where(Correction.fact_kind == FactKind(form.kind.data))
     if form.who.data:

@@ -58,7 +58,8 @@ class Correction(Base):
     __table_args__ = (
         CheckConstraint("length(trim(reason)) > 0", name="reason_given"),
         Index("ix_correction_fact", "fact_kind", "fact_id", "recorded_at"),
-        Index("ix_correction_recorded_at", "recorded_at"),
+        # The list's order, newest first, read backwards (it pages by key).
+        Index("ix_correction_recorded_at", "recorded_at", "id"),
         Index("ix_correction_jurisdiction", "jurisdiction_fips", "recorded_at"),
     )
 

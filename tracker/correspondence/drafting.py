@@ -15,9 +15,10 @@ from email.headerregistry import Address
 from flask import current_app
 
 from tracker.auth.models import User
+from tracker.calendar.services import business_days_after
 from tracker.correspondence.models import CorrespondenceKind
 from tracker.dates import today
-from tracker.deferrals.clocks import add_business_days, badges_for
+from tracker.deferrals.clocks import badges_for
 from tracker.deferrals.models import (
     AddressedTo,
     Channel,
@@ -129,10 +130,10 @@ def default_recipients(
 
 def proposed_meeting_dates(start: dt.date | None = None) -> list[dt.date]:
     """Three consecutive business days, the first a week of business days from `start`."""
-    day = add_business_days(start or today(), FIRST_PROPOSED_AFTER_BUSINESS_DAYS)
+    day = business_days_after(start or today(), FIRST_PROPOSED_AFTER_BUSINESS_DAYS)
     dates = [day]
     while len(dates) < PROPOSED_DATES:
-        dates.append(add_business_days(dates[-1], 1))
+        dates.append(business_days_after(dates[-1], 1))
     return dates
 
 

@@ -21,8 +21,8 @@ from tracker.dashboard.progress import (
     project_completion,
     rollout_progress,
 )
-from tracker.deferrals.clocks import badges_for, open_request_counts
-from tracker.deferrals.log import LogFilters, LogRow, log_page
+from tracker.deferrals.clocks import badges_for, letter_counts
+from tracker.deferrals.log import LogRow, recent_letters
 from tracker.deferrals.queries import recent_letters_known
 from tracker.outcomes.services import QuarterOutcomes, quarter_outcomes
 from tracker.status.headline import Headline, headline
@@ -52,7 +52,7 @@ class Dashboard:
 
 def _recent_letters(as_of: dt.date, known_at: dt.datetime | None) -> list[LogRow]:
     if known_at is None:
-        return log_page(LogFilters(as_of=as_of), 1, RECENT).items
+        return recent_letters(as_of, RECENT)
     letters = recent_letters_known(as_of, known_at, RECENT)
     badges = badges_for(letters, as_of, known_at)
     return [LogRow(letter, badges[letter.id]) for letter in letters]
@@ -80,7 +80,7 @@ def program_dashboard(
         progress=progress,
         projection=projection,
         chart=cumulative_chart(progress, summary, projection),
-        letters=open_request_counts(as_of, known_at),
+        letters=letter_counts(as_of, known_at),
         reach=briefing_reach(as_of, known_at),
         recent_letters=_recent_letters(as_of, known_at),
         recent_briefings=recent_briefings(RECENT, as_of, known_at),

@@ -1,115 +1,228 @@
-"""The two clocks on a deferral request: overdue and urgent, both judged on a date.
+"""A letter's workflow status on a date and its two clocks, overdue and urgent, as SQL.
 
-Only facts dated on or before the date asked about count, as in the "as of" rule, so the log
-for 31 August 2010 shows what was overdue and urgent that day.
+Each definition is a SQL expression over `letters`: any selectable with the deferral_request
+table's columns (the table itself by default, or the letters as the records stood at a moment,
+deferrals.models.letters_known_at), so the log, its counts, its downloads, the dashboard and one
+letter's page all read the same definitions, in the database, where indexes serve them. Only
+facts dated on or before the date asked about (D) count, as in the "as of" rule; the plan they
+read is the plan as the records stood at the same moment as the letters:
+
+- **overdue on D**: open on D, no meeting requested by D, and D is after the meeting's due date,
+  the TRACKER_OVERDUE_BUSINESS_DAYS-th business day after receipt (the business-day calendar,
+  tracker.calendar). With business-day numbers this becomes "received on or before the last
+  receipt date whose due date falls before D": a date computed once for D (ClockDay) and compared
+  on the received_on index.
+- **urgent on D**: open on D while the jurisdiction's activation, scheduled by the plan in force
+  on D, is at most TRACKER_URGENT_DAYS days away or already past, and it had not activated by D.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import holidays
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, and_, case, false, func, literal, select, type_coerce
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import FromClause
 
-from tracker.corrections.versions import newest_versions
+from tracker.calendar.models import CalendarDay
+from tracker.calendar.services import beyond_calendar, nth_business_day_after, span_columns
 from tracker.deferrals.models import (
     DeferralRequest,
-    DeferralRequestVersion,
     DeferralStatus,
+    letters_known_at,
+    not_by,
     open_on,
 )
 from tracker.extensions import db
 from tracker.formatting import plural
-from tracker.plan.services import scheduled_dates
+from tracker.plan.services import scheduled_on_in_force
+
+_CLOSED = (DeferralStatus.RESOLVED, DeferralStatus.WITHDRAWN)
 
 
-@functools.lru_cache(maxsize=64)
-def _federal_holidays(year: int) -> frozenset[dt.date]:
-    # holidays.US() without a subdivision holds the federal holidays, with their observed days.
-    return frozenset(holidays.US(years=year).keys())
+def _columns(letters: FromClause | None):
+    return (letters if letters is not None else DeferralRequest.__table__).c
 
 
-def is_business_day(day: dt.date) -> bool:
-    """Monday to Friday and not a US federal holiday (nor the weekday one is observed on)."""
-    return day.weekday() < 5 and day not in _federal_holidays(day.year)
+@dataclass(frozen=True)
+class ClockDay:
+    """What the clocks need to know about the date D they are read on, worked out once for D."""
+
+    as_of: dt.date
+    # The moment whose records the clocks read (None: now).
+    known_at: dt.datetime | None
+    # A letter received on or before this date with no meeting requested by D is overdue on D
+    # (None: no receipt date is old enough yet).
+    overdue_if_received_by: dt.date | None
+    # An open letter is urgent when its scheduled activation is on or before this date.
+    urgent_if_scheduled_by: dt.date
+    business_days: int
 
 
-def add_business_days(start: dt.date, count: int) -> dt.date:
-    """The `count`-th business day after `start` (the start day itself is not counted)."""
-    day = start
-    remaining = count
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if is_business_day(day):
-            remaining -= 1
-    return day
+def clock_day(as_of: dt.date, known_at: dt.datetime | None = None) -> ClockDay:
+    """The clocks' constants for `as_of` (the plan read as known at `known_at`), in one query
+    on the calendar.
 
-
-def meeting_due_by(request: DeferralRequest) -> dt.date:
-    """The last day a meeting may be requested on time: TRACKER_OVERDUE_BUSINESS_DAYS business
-    days after the day the letter was received."""
-    return add_business_days(
-        request.received_on, int(current_app.config["TRACKER_OVERDUE_BUSINESS_DAYS"])
-    )
-
-
-def status_on(request: DeferralRequest, as_of: dt.date) -> DeferralStatus | None:
-    """Where the request stood in the workflow on `as_of`, from its step dates (None: not yet
-    received)."""
-    if request.received_on > as_of:
-        return None
-    if request.resolved_on is not None and request.resolved_on <= as_of:
-        return request.status
-    if request.meeting_held_on is not None and request.meeting_held_on <= as_of:
-        return DeferralStatus.MEETING_HELD
-    if request.meeting_requested_on is not None and request.meeting_requested_on <= as_of:
-        return DeferralStatus.MEETING_REQUESTED
-    return DeferralStatus.RECEIVED
-
-
-def is_open(request: DeferralRequest, as_of: dt.date) -> bool:
-    """Received on or before `as_of` and not resolved or withdrawn by then."""
-    return request.received_on <= as_of and (
-        request.resolved_on is None or request.resolved_on > as_of
-    )
-
-
-def overdue(request: DeferralRequest, as_of: dt.date) -> bool:
-    """Open on `as_of`, no meeting requested by then, and the meeting's due date has passed.
-
-    The due date is TRACKER_OVERDUE_BUSINESS_DAYS business days (weekends and US federal
-    holidays excluded) after receipt; a request is overdue from the day after it.
+    A letter is overdue on D when its due date, the N-th business day after receipt, is before
+    D: when the business days before D number at least N more than those through the receipt
+    date. That is a bound on the receipt date's number, hence on the receipt date itself.
+    Refused (DomainError on as_of) when D is after the calendar's last day.
     """
-    if not is_open(request, as_of):
-        return False
-    if request.meeting_requested_on is not None and request.meeting_requested_on <= as_of:
-        return False
-    return as_of > meeting_due_by(request)
+    business_days = int(current_app.config["TRACKER_OVERDUE_BUSINESS_DAYS"])
+    day = CalendarDay.__table__.alias("asked")
+    numbered_before = (
+        select(day.c.business_day_number - case((day.c.is_business_day, 1), else_=0))
+        .where(day.c.day == as_of)
+        .scalar_subquery()
+    )
+    # The last date numbered at most that: read backwards on ix_calendar_day_number.
+    received_by = (
+        select(CalendarDay.day)
+        .where(CalendarDay.business_day_number <= numbered_before - business_days)
+        .order_by(CalendarDay.business_day_number.desc(), CalendarDay.day.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    first, last, cutoff = db.session.execute(select(*span_columns(), received_by)).one()
+    if last is None or as_of > last:
+        raise beyond_calendar(as_of, last, "as_of")
+    return ClockDay(
+        as_of=as_of,
+        known_at=known_at,
+        # Before the calendar's first day no letter had been received (see tracker.calendar).
+        overdue_if_received_by=cutoff if as_of >= first else None,
+        urgent_if_scheduled_by=as_of
+        + dt.timedelta(days=int(current_app.config["TRACKER_URGENT_DAYS"])),
+        business_days=business_days,
+    )
 
 
-def urgent_for(request: DeferralRequest, as_of: dt.date, scheduled_on: dt.date | None) -> bool:
-    """Open on `as_of` while the jurisdiction's scheduled activation is at most
-    TRACKER_URGENT_DAYS away (or already past without an activation)."""
-    if not is_open(request, as_of) or scheduled_on is None:
-        return False
-    return (scheduled_on - as_of).days <= int(current_app.config["TRACKER_URGENT_DAYS"])
+# --- the definitions ------------------------------------------------------------------------
+
+
+def status_on(as_of: dt.date, letters: FromClause | None = None) -> ColumnElement:
+    """SQL for where a letter stood in the workflow on `as_of`, from its step dates: a
+    DeferralStatus value, or NULL before it was received."""
+    c = _columns(letters)
+    value = case(
+        (c.received_on > as_of, None),
+        (c.resolved_on <= as_of, c.status),
+        (c.meeting_held_on <= as_of, literal(DeferralStatus.MEETING_HELD.value)),
+        (c.meeting_requested_on <= as_of, literal(DeferralStatus.MEETING_REQUESTED.value)),
+        else_=literal(DeferralStatus.RECEIVED.value),
+    )
+    return type_coerce(value, String())
+
+
+def in_status(status: DeferralStatus, as_of: dt.date, letters: FromClause | None = None):
+    """SQL for "the letter stood in `status` on `as_of`" (status_on as a filter, written so the
+    date indexes can serve it)."""
+    c = _columns(letters)
+    if status in _CLOSED:
+        return and_(c.resolved_on <= as_of, c.status == status)
+    steps = {
+        DeferralStatus.RECEIVED: (not_by(c.meeting_requested_on, as_of),),
+        DeferralStatus.MEETING_REQUESTED: (
+            c.meeting_requested_on <= as_of,
+            not_by(c.meeting_held_on, as_of),
+        ),
+        DeferralStatus.MEETING_HELD: (c.meeting_held_on <= as_of,),
+    }
+    return and_(open_on(as_of, letters), *steps[status])
+
+
+def overdue(clock: ClockDay, letters: FromClause | None = None) -> ColumnElement[bool]:
+    """SQL for "overdue on clock.as_of" (see the module's docstring)."""
+    c = _columns(letters)
+    if clock.overdue_if_received_by is None:
+        return false()
+    return and_(
+        open_on(clock.as_of, letters),
+        c.received_on <= clock.overdue_if_received_by,
+        not_by(c.meeting_requested_on, clock.as_of),
+    )
+
+
+def scheduled_on(clock: ClockDay, letters: FromClause | None = None) -> ColumnElement:
+    """SQL for the activation date the plan in force on clock.as_of (as known at
+    clock.known_at) gives the letter's jurisdiction (NULL when none, or once it has
+    activated)."""
+    return scheduled_on_in_force(_columns(letters).jurisdiction_fips, clock.as_of, clock.known_at)
+
+
+def urgent(clock: ClockDay, letters: FromClause | None = None) -> ColumnElement[bool]:
+    """SQL for "urgent on clock.as_of" (see the module's docstring)."""
+    return and_(
+        open_on(clock.as_of, letters),
+        scheduled_on(clock, letters) <= clock.urgent_if_scheduled_by,
+    )
+
+
+def meeting_due_by(clock: ClockDay, letters: FromClause | None = None) -> ColumnElement:
+    """SQL for the last day a meeting may be requested on time: the N-th business day after
+    receipt (NULL past the calendar's end)."""
+    return nth_business_day_after(_columns(letters).received_on, clock.business_days)
+
+
+def clock_columns(clock: ClockDay, letters: FromClause | None = None) -> list[ColumnElement]:
+    """Every clock of a letter on clock.as_of, as labelled columns Badges.from_row reads."""
+    return [
+        status_on(clock.as_of, letters).label("status_on"),
+        open_on(clock.as_of, letters).label("is_open"),
+        overdue(clock, letters).label("is_overdue"),
+        urgent(clock, letters).label("is_urgent"),
+        meeting_due_by(clock, letters).label("meeting_due_by"),
+        scheduled_on(clock, letters).label("scheduled_on"),
+    ]
+
+
+# --- what pages show ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Badges:
-    """What the log shows beside a request on a date."""
+    """What the log shows beside a letter on a date."""
 
     status: DeferralStatus | None
     open: bool
     overdue: bool
     urgent: bool
-    meeting_due_by: dt.date
+    meeting_due_by: dt.date | None
     scheduled_on: dt.date | None
     days_to_activation: int | None
+
+    @classmethod
+    def from_row(cls, values, as_of: dt.date) -> Badges:
+        """From the six values of clock_columns(), in their order."""
+        status, is_open, is_overdue, is_urgent, due, scheduled = values
+        return cls(
+            status=DeferralStatus(status) if status is not None else None,
+            open=bool(is_open),
+            overdue=bool(is_overdue),
+            urgent=bool(is_urgent),
+            meeting_due_by=due,
+            scheduled_on=scheduled,
+            days_to_activation=(scheduled - as_of).days if scheduled else None,
+        )
+
+
+def badges_for(
+    requests: Iterable[DeferralRequest], as_of: dt.date, known_at: dt.datetime | None = None
+) -> dict[int, Badges]:
+    """{request id: Badges} for some letters (or their versions as known at `known_at`), as
+    the records stood at `known_at` (default now), in one query (never one per row)."""
+    ids = [request.id for request in requests]
+    if not ids:
+        return {}
+    clock = clock_day(as_of, known_at)
+    letters = letters_known_at(known_at)
+    statement = select(letters.c.id, *clock_columns(clock, letters)).where(
+        letters.c.id.in_(ids)
+    )
+    return {row[0]: Badges.from_row(row[1:], as_of) for row in db.session.execute(statement)}
 
 
 def standing(request: DeferralRequest, badges: Badges) -> str:
@@ -152,55 +265,20 @@ def clock_warnings(
     return warnings
 
 
-def badges_for(
-    requests: Iterable[DeferralRequest], as_of: dt.date, known_at: dt.datetime | None = None
-) -> dict[int, Badges]:
-    """{request id: Badges} for many requests (letters, or their versions as known at
-    `known_at`), with one plan query, as known then, for all their jurisdictions (never one per
-    row). Used by the log, the dashboard and the jurisdiction page."""
-    requests = list(requests)
-    scheduled = scheduled_dates(
-        (r.jurisdiction_fips for r in requests if is_open(r, as_of)), as_of, known_at
+def letter_counts(as_of: dt.date, known_at: dt.datetime | None = None) -> dict[str, int]:
+    """{"open", "overdue", "urgent"}: how many letters were open on `as_of`, and how many of
+    those were overdue and urgent then, as the records stood at `known_at` (default now), in
+    one query over the open letters."""
+    clock = clock_day(as_of, known_at)
+    letters = letters_known_at(known_at)
+    statement = (
+        select(func.count(), _how_many(overdue(clock, letters)), _how_many(urgent(clock, letters)))
+        .select_from(letters)
+        .where(open_on(as_of, letters))
     )
-    result: dict[int, Badges] = {}
-    for request in requests:
-        scheduled_on = scheduled.get(request.jurisdiction_fips)
-        result[request.id] = Badges(
-            status=status_on(request, as_of),
-            open=is_open(request, as_of),
-            overdue=overdue(request, as_of),
-            urgent=urgent_for(request, as_of, scheduled_on),
-            meeting_due_by=meeting_due_by(request),
-            scheduled_on=scheduled_on,
-            days_to_activation=(scheduled_on - as_of).days if scheduled_on else None,
-        )
-    return result
+    opened, overdue_count, urgent_count = db.session.execute(statement).one()
+    return {"open": opened, "overdue": overdue_count, "urgent": urgent_count}
 
 
-def open_requests(
-    as_of: dt.date, known_at: dt.datetime | None = None
-) -> list[DeferralRequest | DeferralRequestVersion]:
-    """Requests received on or before `as_of` and not resolved or withdrawn by then; with
-    `known_at`, as the records stood at that moment (each letter's kept version then)."""
-    if known_at is None:
-        statement = select(DeferralRequest).where(open_on(as_of))
-    else:
-        version = DeferralRequestVersion
-        newest = newest_versions(version, version.deferral_request_id, known_at)
-        statement = select(version).where(
-            version.version_no.in_(newest), open_on(as_of, version.__table__)
-        )
-    return list(db.session.scalars(statement))
-
-
-def open_request_counts(as_of: dt.date, known_at: dt.datetime | None = None) -> dict[str, int]:
-    """{"open", "overdue", "urgent"}: how many requests were open on `as_of` (as known at
-    `known_at`), and how many of those were overdue and urgent then. Two queries in all,
-    whatever the number of requests."""
-    requests = open_requests(as_of, known_at)
-    badges = badges_for(requests, as_of, known_at)
-    return {
-        "open": len(requests),
-        "overdue": sum(1 for b in badges.values() if b.overdue),
-        "urgent": sum(1 for b in badges.values() if b.urgent),
-    }
+def _how_many(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)

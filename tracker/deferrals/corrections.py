@@ -29,6 +29,7 @@ from tracker.deferrals.models import (
     RequestKind,
 )
 from tracker.deferrals.queries import get_request, linked_plan_changes
+from tracker.deferrals.search import index_words
 from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.plan import corrections as plan_corrections
@@ -166,6 +167,7 @@ def edit_letter(
     )
     for name, value in new_values.items():
         setattr(request, name, value)
+    index_words(request, checked.jurisdiction)
     note_version(request, "edit", correction=correction, actor=resolve_actor(actor))
     _flush(request)
     return request

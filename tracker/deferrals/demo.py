@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from tracker.calendar.services import business_days_after
 from tracker.deferrals import letters, workflow
 from tracker.deferrals.attachments import Upload
-from tracker.deferrals.clocks import add_business_days
 from tracker.deferrals.models import DeferralRequest, RequestKind, Resolution
 from tracker.extensions import db
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
@@ -188,7 +188,7 @@ def _closed_before(
     adjusted_to: dt.date | None = None,
 ) -> bool:
     """A letter that goes the whole way and closes on or before `deadline` (False: no room)."""
-    meeting_requested = add_business_days(received, w.rng.randint(1, 4))
+    meeting_requested = business_days_after(received, w.rng.randint(1, 4))
     held = meeting_requested + dt.timedelta(days=w.rng.randint(3, 8))
     closed = held + dt.timedelta(days=w.rng.randint(0, 3))
     if closed > deadline:
@@ -292,8 +292,8 @@ def seed_demo_deferrals(
         if index % 3 >= 1:
             w.meeting(
                 request,
-                add_business_days(received, 1),
-                add_business_days(received, 2) if index % 3 == 2 else None,
+                business_days_after(received, 1),
+                business_days_after(received, 2) if index % 3 == 2 else None,
             )
 
     # Overdue on DEMO_AS_OF: no meeting requested within the business-day window.
@@ -311,7 +311,7 @@ def seed_demo_deferrals(
         final = simple[fips].activated_on
         received = as_of - days(rng.randint(1, 6))
         request = w.letter(fips, received, RequestKind.DEFER, final + days(35))
-        w.meeting(request, add_business_days(received, 2), as_of + days(rng.randint(3, 9)))
+        w.meeting(request, business_days_after(received, 2), as_of + days(rng.randint(3, 9)))
         workflow.resolve(request, Resolution.PROCEEDS_AS_SCHEDULED, as_of + days(12))
 
     db.session.flush()

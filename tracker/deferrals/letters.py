@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from tracker.audit.services import record, resolve_actor, snapshot
 from tracker.auth.models import User
+from tracker.calendar.services import require_in_calendar
 from tracker.dates import in_domain_range, out_of_range_message, today
 from tracker.deferrals.attachments import CheckedUpload, Upload, check_upload
 from tracker.deferrals.models import (
@@ -26,6 +27,7 @@ from tracker.deferrals.models import (
     DeferralStatus,
     RequestKind,
 )
+from tracker.deferrals.search import index_words
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
 from tracker.mail import check_address
@@ -103,6 +105,11 @@ def check_letter(
         errors["received_on"] = "The received date cannot be in the future."
     elif letter_date is not None and received_on < letter_date:
         errors["received_on"] = "The received date cannot be before the letter date."
+    else:
+        try:  # the clocks count business days from it
+            require_in_calendar(received_on, "received_on")
+        except DomainError as exc:
+            errors["received_on"] = exc.message
     parsed: dict = {}
     for name, enum_class, message in (
         ("channel", Channel, "Choose how the letter arrived: e-mail, letter or fax."),
@@ -185,11 +192,12 @@ def log_request(
 ) -> DeferralRequest:
     """Log a letter received from a jurisdiction, with its attachments, all or nothing.
 
-    Rules: the jurisdiction exists; the received date is given, not in the future and not before
-    the letter date; a request to defer names the date asked for, after the letter date; a
-    sender is named, and the sender's e-mail for answers, when given, is a valid address; every
-    attachment passes check_upload (and at least one is given unless `require_attachment` is
-    false). Every broken rule is reported at once (InvalidRequest) and nothing is written.
+    Rules: the jurisdiction exists; the received date is given, not in the future, not before
+    the letter date and inside the business-day calendar (the clocks count from it); a request
+    to defer names the date asked for, after the letter date; a sender is named, and the
+    sender's e-mail for answers, when given, is a valid address; every attachment passes
+    check_upload (and at least one is given unless `require_attachment` is false). Every broken
+    rule is reported at once (InvalidRequest) and nothing is written.
     """
     letter = check_letter(
         jurisdiction=jurisdiction,
@@ -227,6 +235,7 @@ def log_request(
         is_demo=is_demo,
         created_by_id=actor.id if actor else None,
     )
+    index_words(request, letter.jurisdiction)
     _add("deferral.log", request, lambda: snapshot(request, REQUEST_FIELDS), actor)
     for upload in letter.uploads:
         _store_attachment(request, upload, actor)

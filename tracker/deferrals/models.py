@@ -117,10 +117,35 @@ class DeferralRequest(Versioned, Timestamped, Base):
                 "adjusted_to",
             )
         ),
-        Index("ix_deferral_request_status_received", "status", "received_on"),
-        Index("ix_deferral_request_jurisdiction_received", "jurisdiction_fips", "received_on"),
-        Index("ix_deferral_request_channel", "channel"),
-        Index("ix_deferral_request_sender_name", "sender_name"),
+        # One index per order the log offers, each ending with the id (seek paging). The
+        # received-date index, where every "as of" question starts, also holds the step dates
+        # and the jurisdiction: the clocks and the counts of open letters read only the index.
+        Index(
+            "ix_deferral_request_received",
+            "received_on",
+            "id",
+            "resolved_on",
+            "meeting_requested_on",
+            "meeting_held_on",
+            "status",
+            "jurisdiction_fips",
+        ),
+        # Letters open on a date: those never resolved, or resolved after it; with what the
+        # clocks need, so counting them reads only this index.
+        Index(
+            "ix_deferral_request_resolved",
+            "resolved_on",
+            "received_on",
+            "meeting_requested_on",
+            "jurisdiction_fips",
+        ),
+        Index("ix_deferral_request_letter_date", "letter_date", "id"),
+        Index("ix_deferral_request_status_received", "status", "received_on", "id"),
+        Index(
+            "ix_deferral_request_jurisdiction_received", "jurisdiction_fips", "received_on", "id"
+        ),
+        Index("ix_deferral_request_sender_sort", "sender_sort", "id"),
+        Index("ix_deferral_request_channel", "channel", "received_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -142,6 +167,13 @@ class DeferralRequest(Versioned, Timestamped, Base):
     )
     requested_date: Mapped[dt.date | None] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text)
+    # The words search looks in, folded (tracker.deferrals.search): written with the letter,
+    # indexed by the engine's full-text search (a migration creates that index).
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    # The sender's name folded (tracker.text.fold), for the log's "Sender" order.
+    sender_sort: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=""
+    )
 
     status: Mapped[DeferralStatus] = mapped_column(
         enum_column_type(DeferralStatus, "deferral_status"),
@@ -231,13 +263,15 @@ def letters_known_at(known_at: dt.datetime | None = None) -> FromClause:
 def open_on(as_of: dt.date, letters: FromClause | None = None) -> ColumnElement[bool]:
     """SQL for "this letter was open on `as_of`": received on or before it and not resolved or
     withdrawn by then (a closed letter always has its resolution date). The one definition the
-    status rule, the letter clocks and the state pages all filter with; `letters` is the table
-    (default) or letters_known_at()."""
-    columns = (DeferralRequest.__table__ if letters is None else letters).c
-    return and_(
-        columns.received_on <= as_of,
-        or_(columns.resolved_on.is_(None), columns.resolved_on > as_of),
-    )
+    status rule, the letter clocks and the state pages all filter with. `letters` is any
+    selectable with this table's columns (the table itself by default)."""
+    c = (letters if letters is not None else DeferralRequest.__table__).c
+    return and_(c.received_on <= as_of, not_by(c.resolved_on, as_of))
+
+
+def not_by(step_on: ColumnElement, as_of: dt.date) -> ColumnElement[bool]:
+    """SQL for "this step had not happened by `as_of`": no date, or a later one."""
+    return or_(step_on.is_(None), step_on > as_of)
 
 
 class DeferralNote(Base):

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from tracker.audit.models import AuditEvent
 from tracker.corrections.versions import newest_versions
@@ -20,7 +21,6 @@ from tracker.deferrals.models import (
 from tracker.errors import Conflict, NotFound
 from tracker.extensions import db
 from tracker.plan.models import PlanChange
-from tracker.registry.models import Jurisdiction
 
 
 def get_request(request_id: int, *, expected_version: int | None = None) -> DeferralRequest:
@@ -46,7 +46,11 @@ def requests_for_jurisdiction(
     `known_at`, each letter as the records stood then (its kept version, which reads like the
     letter), counting only those recorded by then and from this jurisdiction then."""
     if known_at is None:
-        statement = select(DeferralRequest).where(DeferralRequest.jurisdiction_fips == fips)
+        statement = (
+            select(DeferralRequest)
+            .where(DeferralRequest.jurisdiction_fips == fips)
+            .options(selectinload(DeferralRequest.created_by))
+        )
         order = (DeferralRequest.received_on, DeferralRequest.id)
     else:
         version = DeferralRequestVersion
@@ -126,11 +130,12 @@ def open_letter_counts(
     `known_at`, the letters as the records stood at that moment.
     """
     letters = letters_known_at(known_at)
-    key = (Jurisdiction.state_fips if by == "state" else letters.c.jurisdiction_fips).label("key")
+    fips_column = letters.c.jurisdiction_fips
+    # A county's FIPS code begins with its state's: no join, only the open letters are read.
+    key = (func.substr(fips_column, 1, 2) if by == "state" else fips_column).label("key")
     statement = (
-        select(key, func.count(letters.c.id))
+        select(key, func.count())
         .select_from(letters)
-        .join(Jurisdiction, Jurisdiction.fips == letters.c.jurisdiction_fips)
         .where(open_on(as_of, letters))
         .group_by(key)
     )

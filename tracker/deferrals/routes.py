@@ -24,7 +24,7 @@ from tracker.access import Role, requires, user_has
 from tracker.dates import today
 from tracker.deferrals import corrections, letters, queries, workflow
 from tracker.deferrals.attachments import Upload, content_disposition
-from tracker.deferrals.clocks import badges_for, clock_warnings, open_request_counts, standing
+from tracker.deferrals.clocks import badges_for, clock_warnings, letter_counts, standing
 from tracker.deferrals.forms import (
     AttachmentForm,
     EditDeferralForm,
@@ -58,10 +58,10 @@ def list_deferrals():
     filters = form.log_filters()
     return render_template(
         "deferrals/list.html",
-        page=log_page(filters, form.page.data, form.per_page.data),
+        page=log_page(filters, form.after.data, form.per_page.data),
         form=form,
         as_of=filters.as_of,
-        counts=open_request_counts(filters.as_of),
+        counts=letter_counts(filters.as_of),
         can_edit=user_has(Role.EDITOR),
     ), 200 if form.valid else 400
 

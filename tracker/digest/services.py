@@ -23,7 +23,8 @@ from tracker.auth.models import User
 from tracker.correspondence.intake import waiting_drafts
 from tracker.correspondence.models import IntakeDraft
 from tracker.db import utcnow
-from tracker.deferrals.clocks import Badges, badges_for, open_requests
+from tracker.deferrals.clocks import Badges
+from tracker.deferrals.log import running_late
 from tracker.deferrals.models import DeferralRequest
 from tracker.digest.models import DigestDelivery
 from tracker.extensions import db
@@ -75,16 +76,7 @@ class Digest:
 
 def compose(day: dt.date) -> Digest:
     """What the digest lists on `day` (the same for every recipient)."""
-    requests = open_requests(day)
-    badges = badges_for(requests, day)
-    flagged = sorted(
-        (
-            FlaggedLetter(r, badges[r.id])
-            for r in requests
-            if badges[r.id].overdue or badges[r.id].urgent
-        ),
-        key=lambda row: (row.letter.received_on, row.letter.id),
-    )
+    flagged = [FlaggedLetter(row.request, row.badges) for row in running_late(day)]
     report = readiness_report(day, days=DIGEST_DAYS)
     return Digest(
         day=day,

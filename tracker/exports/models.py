@@ -65,6 +65,7 @@ class ExportRecord(Base):
     __table_args__ = (
         Index("ix_export_record_occurred_at", "occurred_at"),
         date_in_range("as_of"),
+        Index("ix_export_record_channel", "channel", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

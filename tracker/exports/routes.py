@@ -3,13 +3,26 @@ numbered releases and the export log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker.access import Role, requires, user_has
-from tracker.corrections.listing import CorrectionFilterForm, corrections_statement
+from tracker.corrections.listing import (
+    CORRECTIONS_NEWEST_FIRST,
+    CorrectionFilterForm,
+    corrections_statement,
+)
 from tracker.dates import today
-from tracker.deferrals.log import LogFilterForm, log_rows
+from tracker.deferrals.log import LogFilterForm
 from tracker.errors import DomainError
 from tracker.exports import releases
 from tracker.exports.forms import ListFilterForm, ReleaseForm
@@ -17,10 +30,10 @@ from tracker.exports.models import ExportRecord, Release
 from tracker.exports.review import REVIEW, render_review_export
 from tracker.exports.services import (
     CHANNELS,
-    RenderedExport,
     commit_export_record,
     list_title,
     render_export,
+    stream_table,
     write_table,
 )
 from tracker.exports.sources import (
@@ -35,8 +48,8 @@ from tracker.exports.sources import (
 from tracker.exports.writers import FORMAT_NAMES
 from tracker.extensions import db
 from tracker.outcomes.quarters import Quarter
-from tracker.pagination import paginate
-from tracker.params import ChoiceParam, PagedFilterForm
+from tracker.pagination import SortKey, ordering, seek
+from tracker.params import ChoiceParam, SeekFilterForm
 
 bp = Blueprint("exports", __name__)
 
@@ -71,9 +84,10 @@ def planned_list():
     return _render_list("planned")
 
 
-def _download(rendered: RenderedExport, **headers) -> Response:
-    response = Response(rendered.content, content_type=rendered.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+def _download(content, media_type: str, filename: str, **headers: str) -> Response:
+    """A file to save: `content` is its bytes, or an iterable of chunks (streamed)."""
+    response = Response(content, content_type=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers.update(headers)
     return response
@@ -86,22 +100,35 @@ def export_list(list_name: str, fmt: str):
     commit_export_record(
         list_name, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="web"
     )
-    return _download(rendered)
+    return _download(rendered.content, rendered.media_type, rendered.filename)
 
 
 @bp.get("/deferrals/export.<any(csv, xlsx):fmt>")
 @requires(Role.VIEWER)
 def export_letter_log(fmt: str):
-    """The deferral log as filtered on its page (staff only, never cached by anyone)."""
+    """The deferral log as filtered on its page (staff only, never cached by anyone), streamed
+    as the database returns the rows. Its provenance record is written once the last row has
+    gone, with the number of rows sent (fewer when the download was cut short)."""
     form = LogFilterForm().checked()
     filters = form.log_filters()
-    columns, rows = letter_log_table(log_rows(filters), filters.as_of)
-    given = form.query(without=("page", "per_page", "as_of"))
-    rendered = write_table(LETTER_LOG, fmt, filters.as_of, columns, rows, given)
-    commit_export_record(
-        LETTER_LOG, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="web"
+    columns, rows = letter_log_table(filters)
+    given = form.query(without=("after", "per_page", "as_of"))
+    streamed = stream_table(LETTER_LOG, fmt, filters.as_of, columns, rows, given)
+
+    def body():
+        try:
+            yield from streamed.chunks
+        finally:
+            commit_export_record(
+                LETTER_LOG, fmt, streamed.as_of, given, streamed.row_count, channel="web"
+            )
+
+    return _download(
+        stream_with_context(body()),
+        streamed.media_type,
+        streamed.filename,
+        **{"Cache-Control": "private, no-store"},
     )
-    return _download(rendered, **{"Cache-Control": "private, no-store"})
 
 
 @bp.get("/corrections/export.csv")
@@ -109,13 +136,19 @@ def export_letter_log(fmt: str):
 def export_corrections():
     """Every correction the /corrections filters select (staff only, never cached by anyone)."""
     form = CorrectionFilterForm().checked()
-    columns, rows = corrections_table(db.session.scalars(corrections_statement(form)))
-    given = form.query(without=("page", "per_page"))
+    ordered = corrections_statement(form).order_by(*ordering(CORRECTIONS_NEWEST_FIRST))
+    columns, rows = corrections_table(db.session.scalars(ordered))
+    given = form.query(without=("after", "per_page"))
     rendered = write_table(CORRECTIONS, "csv", today(), columns, rows, given)
     commit_export_record(
         CORRECTIONS, "csv", rendered.as_of, rendered.filters, rendered.row_count, channel="web"
     )
-    return _download(rendered, **{"Cache-Control": "private, no-store"})
+    return _download(
+        rendered.content,
+        rendered.media_type,
+        rendered.filename,
+        **{"Cache-Control": "private, no-store"},
+    )
 
 
 @bp.get("/reviews/<quarter>/export.<any(csv, xlsx, pdf):fmt>")
@@ -195,29 +228,32 @@ def download_release(number: int, fmt: str):
         release.row_count,
         channel="web",
     )
-    response = Response(content, content_type=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
     # A release never changes: its files may be cached for good.
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    response.headers["ETag"] = f'"{sha256}"'
-    return response
+    return _download(
+        content,
+        media_type,
+        filename,
+        **{"Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{sha256}"'},
+    )
 
 
 # --- provenance -------------------------------------------------------------------------------
 
 
-class ExportLogFilterForm(PagedFilterForm):
+class ExportLogFilterForm(SeekFilterForm):
     channel = ChoiceParam("Channel", choices=CHANNELS)
+
+
+NEWEST_FIRST = (SortKey(ExportRecord.id, descending=True),)
 
 
 @bp.get("/exports/log")
 @requires(Role.ADMIN)
 def export_log():
     form = ExportLogFilterForm()
-    statement = select(ExportRecord).order_by(ExportRecord.id.desc())
+    statement = select(ExportRecord).options(selectinload(ExportRecord.user))
     if form.channel.data:
         statement = statement.where(ExportRecord.channel == form.channel.data)
-    records = paginate(statement, form.page.data, form.per_page.data)
+    records = seek(statement, NEWEST_FIRST, form.after.data, form.per_page.data)
     status = 200 if form.valid else 400
     return render_template("exports/log.html", records=records, form=form), status

@@ -8,7 +8,7 @@ dictionary lookup. Provenance is kept for every file served, from the web, the A
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert
@@ -122,6 +122,54 @@ def write_table(
         as_of=as_of,
         filters=filters,
     )
+
+
+@dataclass
+class StreamedExport:
+    """A file written as its rows come: `chunks` yields its bytes; `row_count` is known once
+    they have all been read."""
+
+    chunks: Iterator[bytes]
+    filename: str
+    media_type: str
+    as_of: dt.date
+    filters: dict[str, str]
+    row_count: int = 0
+
+
+def stream_table(
+    list_name: str,
+    fmt: str,
+    as_of: dt.date,
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    filters: dict[str, str],
+) -> StreamedExport:
+    """write_table() for a table source read once, row by row: nothing but the batch being
+    written is held in memory. The formula guard is the writers' own, as for every file."""
+    meta = ExportMeta(
+        list_name=list_name,
+        title=list_title(list_name, as_of),
+        as_of=as_of,
+        generated_at=generation_time(),
+        filters=filters,
+    )
+    form = get_format(fmt)
+    streamed = StreamedExport(
+        chunks=iter(()),
+        filename=filename(list_name, as_of, fmt, filters),
+        media_type=form.media_type,
+        as_of=as_of,
+        filters=filters,
+    )
+
+    def counted() -> Iterator[Row]:
+        for row in rows:
+            streamed.row_count += 1
+            yield row
+
+    streamed.chunks = form.stream(columns, counted(), meta)
+    return streamed
 
 
 def render_export(list_name: str, fmt: str, as_of: dt.date, **filters) -> RenderedExport:

@@ -9,12 +9,20 @@ The letter log (staff only) is the log as filtered on its page, as it stood on i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tracker.corrections.models import Correction
 from tracker.dates import as_utc
-from tracker.deferrals.log import LogRow
+from tracker.deferrals.clocks import Badges
+from tracker.deferrals.log import LogFilters, log_records
+from tracker.deferrals.models import (
+    AddressedTo,
+    Channel,
+    DeferralStatus,
+    RequestKind,
+    Resolution,
+)
 from tracker.exports.table import Column, Row
 from tracker.formatting import long_date, noun, plural
 from tracker.status.rule import Status, cached_status_as_of
@@ -32,23 +40,23 @@ PLANNED_COLUMNS = (
     Column("past_due", "Past due", "bool"),
 )
 LETTER_LOG_COLUMNS = (
-    Column("id", "Letter"),
-    Column("jurisdiction_fips", "FIPS"),
-    Column("jurisdiction", "Jurisdiction"),
-    Column("state", "State"),
+    Column("id", "Letter", width=8),
+    Column("jurisdiction_fips", "FIPS", width=6),
+    Column("jurisdiction", "Jurisdiction", width=28),
+    Column("state", "State", width=5),
     Column("letter_date", "Letter date", "date"),
     Column("received_on", "Received on", "date"),
-    Column("channel", "Received by"),
-    Column("sender_name", "Sender"),
-    Column("sender_title", "Sender title"),
-    Column("sender_agency", "Sender agency"),
-    Column("addressed_to", "Addressed to"),
-    Column("request", "Request"),
+    Column("channel", "Received by", width=11),
+    Column("sender_name", "Sender", width=24),
+    Column("sender_title", "Sender title", width=24),
+    Column("sender_agency", "Sender agency", width=34),
+    Column("addressed_to", "Addressed to", width=28),
+    Column("request", "Request", width=34),
     Column("requested_date", "Requested date", "date"),
-    Column("status", "Status"),
+    Column("status", "Status", width=17),
     Column("meeting_requested_on", "Meeting requested on", "date"),
     Column("meeting_held_on", "Meeting held on", "date"),
-    Column("resolution", "Resolution"),
+    Column("resolution", "Resolution", width=22),
     Column("resolved_on", "Resolved on", "date"),
     Column("adjusted_to", "Adjusted to", "date"),
     Column("overdue", "Overdue", "bool"),
@@ -195,45 +203,44 @@ _SORT_KEYS = {
 }
 
 
-def letter_log_table(
-    rows: Iterable[LogRow], as_of: dt.date
-) -> tuple[tuple[Column, ...], list[Row]]:
-    """The letter log as it stood on `as_of`: steps dated later are left out."""
+def letter_log_table(filters: LogFilters) -> tuple[tuple[Column, ...], Iterator[Row]]:
+    """The letter log as filtered on its page and as it stood on its date (steps dated later
+    are left out), row by row as the database returns them."""
+    return LETTER_LOG_COLUMNS, _letter_rows(log_records(filters), filters.as_of)
 
+
+def _letter_rows(records: Iterable, as_of: dt.date) -> Iterator[Row]:
     def upto(day: dt.date | None) -> dt.date | None:
         return day if day is not None and day <= as_of else None
 
-    table = []
-    for row in rows:
-        letter, badges = row.request, row.badges
+    for letter in records:
+        badges = Badges.from_row(letter[-6:], as_of)
         closed = not badges.open
-        table.append(
-            (
-                letter.id,
-                letter.jurisdiction_fips,
-                letter.jurisdiction.full_name,
-                letter.jurisdiction.state.postal,
-                letter.letter_date,
-                letter.received_on,
-                letter.channel.label,
-                letter.sender_name,
-                letter.sender_title or "",
-                letter.sender_agency or "",
-                letter.addressed_to.label,
-                letter.kind.label,
-                letter.requested_date,
-                (badges.status or letter.status).label,
-                upto(letter.meeting_requested_on),
-                upto(letter.meeting_held_on),
-                letter.resolution.label if letter.resolution and closed else "",
-                letter.resolved_on if closed else None,
-                letter.adjusted_to if closed else None,
-                badges.overdue,
-                badges.urgent,
-                len(letter.attachments),
-            )
+        resolution = Resolution(letter.resolution) if letter.resolution and closed else None
+        yield (
+            letter.id,
+            letter.jurisdiction_fips,
+            letter.jurisdiction_name,
+            letter.state_postal,
+            letter.letter_date,
+            letter.received_on,
+            Channel(letter.channel).label,
+            letter.sender_name,
+            letter.sender_title or "",
+            letter.sender_agency or "",
+            AddressedTo(letter.addressed_to).label,
+            RequestKind(letter.kind).label,
+            letter.requested_date,
+            (badges.status or DeferralStatus(letter.status)).label,
+            upto(letter.meeting_requested_on),
+            upto(letter.meeting_held_on),
+            resolution.label if resolution else "",
+            letter.resolved_on if closed else None,
+            letter.adjusted_to if closed else None,
+            badges.overdue,
+            badges.urgent,
+            letter.attachment_count,
         )
-    return LETTER_LOG_COLUMNS, table
 
 
 def corrections_table(corrections: Iterable[Correction]) -> tuple[tuple[Column, ...], list[Row]]:

@@ -21,6 +21,7 @@ class Column:
     key: str  # machine name: CSV/JSON header, GeoJSON property
     label: str  # human heading: XLSX, PDF, HTML
     kind: str = "text"  # text | date | bool
+    width: int | None = None  # characters, for a spreadsheet whose rows are streamed
 
 
 @dataclass(frozen=True)

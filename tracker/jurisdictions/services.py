@@ -7,8 +7,6 @@ sorts and pages the rows it returns, and writes the plan through tracker.plan.se
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +22,7 @@ from tracker.status.rule import (
     Status,
     cached_status_as_of,
 )
+from tracker.text import fold, words
 
 PAST_DUE = "past_due"
 SORT_LABELS = {
@@ -63,12 +62,6 @@ class JurisdictionQuery:
     order: str = "asc"
 
 
-def _folded(text: str) -> str:
-    """Lower case without accents, so "dona ana" finds "Doña Ana"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
 def _in_range(value: dt.date | None, low: dt.date | None, high: dt.date | None) -> bool:
     if low is None and high is None:
         return True
@@ -77,16 +70,12 @@ def _in_range(value: dt.date | None, low: dt.date | None, high: dt.date | None) 
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def _search_words(text: str) -> list[str]:
-    return re.findall(r"\w+", _folded(text))
-
-
 def _matches(row: JurisdictionStatus, query: JurisdictionQuery, words: list[str]) -> bool:
     if len(words) == 1 and words[0].isdigit():
         if not row.fips.startswith(words[0]):
             return False
     elif words:
-        haystack = _folded(f"{row.full_name} {row.state_postal} {row.state_name}")
+        haystack = fold(f"{row.full_name} {row.state_postal} {row.state_name}")
         if not all(word in haystack for word in words):
             return False
     if query.status == PAST_DUE:
@@ -103,11 +92,11 @@ def _sort_key(sort: str):
     # Rows without the sorted date go last in either order; ties fall back to state and name.
     far = dt.date.max
     keys = {
-        "name": lambda r: (_folded(r.name), r.state_postal, r.fips),
-        "state": lambda r: (r.state_name, _folded(r.name), r.fips),
+        "name": lambda r: (fold(r.name), r.state_postal, r.fips),
+        "state": lambda r: (r.state_name, fold(r.name), r.fips),
         "fips": lambda r: r.fips,
-        "scheduled": lambda r: (r.scheduled_on or far, r.state_name, _folded(r.name)),
-        "activated": lambda r: (r.activated_on or far, r.state_name, _folded(r.name)),
+        "scheduled": lambda r: (r.scheduled_on or far, r.state_name, fold(r.name)),
+        "activated": lambda r: (r.activated_on or far, r.state_name, fold(r.name)),
     }
     return keys[sort]
 
@@ -123,8 +112,8 @@ def find_jurisdictions(
     inclusive; a row without that date does not match a range.
     """
     rows = cached_status_as_of(query.as_of, query.known_at, state=query.state, public=public)
-    words = _search_words(query.q)
-    matched = [row for row in rows if _matches(row, query, words)]
+    wanted = words(query.q)
+    matched = [row for row in rows if _matches(row, query, wanted)]
     key = _sort_key(query.sort)
     if query.order == "desc" and query.sort in ("scheduled", "activated"):
         dated = [row for row in matched if _date_of(row, query.sort) is not None]

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.corrections.models import Supersedable
-from tracker.db import Base, utcnow
+from tracker.db import Base, date_in_range, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
 # The counts of one month, in the order files, tables and the API give them.
@@ -62,6 +62,7 @@ class MonthlyStatistics(Supersedable, Base):
     __table_args__ = (
         *(CheckConstraint(f"{name} >= 0", name=f"{name}_not_negative") for name in COUNT_FIELDS),
         CheckConstraint("matches <= submissions", name="matches_within_submissions"),
+        date_in_range("month"),
         CheckConstraint(
             "level1 + level2 + level3 + non_criminal <= matches", name="levels_within_matches"
         ),

@@ -8,10 +8,10 @@ refused instead of silently overwriting it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, null, select
 from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.audit.services import current_actor, record, snapshot
 from tracker.auth.models import User
@@ -84,28 +84,34 @@ def activated_by(as_of: dt.date, known_at: dt.datetime | None = None):
     return and_(Activation.activated_on <= as_of, Activation.in_force(known_at))
 
 
-def scheduled_dates(
-    fips: Iterable[str], as_of: dt.date, known_at: dt.datetime | None = None
-) -> dict[str, dt.date]:
-    """{FIPS: the activation date the plan in force on `as_of` schedules} for those of `fips`
-    that are scheduled and had not activated by then, as known at `known_at` (one query)."""
-    codes = sorted(set(fips))
-    if not codes:
-        return {}
-    in_force = plan_in_force(as_of, known_at)
-    statement = (
-        select(in_force.c.fips, in_force.c.scheduled_on)
-        .outerjoin(
-            Activation,
-            and_(Activation.jurisdiction_fips == in_force.c.fips, activated_by(as_of, known_at)),
-        )
+def scheduled_on_in_force(
+    fips: ColumnElement, as_of: dt.date, known_at: dt.datetime | None = None
+) -> ColumnElement:
+    """SQL for the activation date that the plan in force on `as_of`, as the records stood at
+    `known_at` (now when None), schedules for the jurisdiction whose code is in `fips` (a
+    column of the outer query): the date of its latest change in force decided on or before
+    `as_of`, ties broken by the order they were recorded, as in plan_in_force. NULL when that
+    change removed it (a removal has no date), when it has no change yet, or when it had
+    activated by then.
+
+    The per-row form of plan_in_force, for lists of letters: one seek on
+    ix_plan_change_jurisdiction_decided per row instead of ranking every jurisdiction's plan.
+    """
+    latest = (
+        select(PlanChange.scheduled_on)
         .where(
-            in_force.c.fips.in_(codes),
-            in_force.c.kind == PlanChangeKind.SCHEDULED,
-            Activation.id.is_(None),
+            PlanChange.jurisdiction_fips == fips,
+            PlanChange.decided_on <= as_of,
+            PlanChange.in_force(known_at),
         )
+        .order_by(PlanChange.decided_on.desc(), PlanChange.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    return dict(db.session.execute(statement).all())
+    activated = exists().where(
+        Activation.jurisdiction_fips == fips, activated_by(as_of, known_at)
+    )
+    return case((activated, null()), else_=latest)
 
 
 def activation_of(fips: str) -> Activation | None:

@@ -1,29 +1,35 @@
-"""One writer per format: write(columns, rows, meta) -> bytes, deterministic for equal inputs."""
+"""One writer per format: write(columns, rows, meta) -> bytes, deterministic for equal inputs;
+CSV and XLSX also stream(columns, rows, meta) -> chunks, reading the rows once as they come."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tracker.exports.table import Column, ExportMeta, Row
+
+Writer = Callable[[Sequence[Column], Sequence[Row], ExportMeta], bytes]
+Streamer = Callable[[Sequence[Column], Iterable[Row], ExportMeta], Iterator[bytes]]
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     media_type: str
-    write: Callable[[Sequence[Column], Sequence[Row], ExportMeta], bytes]
+    write: Writer
+    stream: Streamer | None = None
 
 
 def _formats() -> dict[str, Format]:
     from tracker.exports.writers import csv, geojson, json, pdf, xlsx
 
     return {
-        "csv": Format("csv", "text/csv; charset=utf-8", csv.write),
+        "csv": Format("csv", "text/csv; charset=utf-8", csv.write, csv.stream),
         "xlsx": Format(
             "xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             xlsx.write,
+            xlsx.stream,
         ),
         "pdf": Format("pdf", "application/pdf", pdf.write),
         "json": Format("json", "application/json", json.write),

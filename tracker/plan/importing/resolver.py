@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from sqlalchemy import select
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.registry.models import Jurisdiction, State
+from tracker.text import fold
 
 _APOSTROPHES = "'’‘`´ʼ"
 # Abbreviations that public records use interchangeably with the full word.
@@ -54,8 +54,7 @@ def normalise(text: str) -> str:
     "Prince George's" -> "prince georges"; "Doña Ana" -> "dona ana"; "Ste. Genevieve" ->
     "sainte genevieve"; "Miami-Dade" -> "miami dade".
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = fold(text)
     for mark in _APOSTROPHES:
         text = text.replace(mark, "")
     text = text.replace("&", " and ")

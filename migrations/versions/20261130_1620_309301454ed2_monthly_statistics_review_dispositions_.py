@@ -7,7 +7,7 @@ A review disposition is revised by a new row that revises it; each row can be re
 each flag has one first disposition (a partial unique index), so concurrent edits collide.
 
 Revision ID: 309301454ed2
-Revises: 89f42899e046
+Revises: 7c3f9e21d845
 Create Date: 2026-11-30 14:43:03.019981
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '309301454ed2'
-down_revision = '89f42899e046'
+down_revision = '7c3f9e21d845'
 branch_labels = None
 depends_on = None
 
@@ -71,6 +71,7 @@ def upgrade():
     sa.CheckConstraint('level2 >= 0', name=op.f('ck_monthly_statistics_level2_not_negative')),
     sa.CheckConstraint('level3 >= 0', name=op.f('ck_monthly_statistics_level3_not_negative')),
     sa.CheckConstraint('matches <= submissions', name=op.f('ck_monthly_statistics_matches_within_submissions')),
+    sa.CheckConstraint("month BETWEEN '2000-01-01' AND '2100-12-31'", name=op.f('ck_monthly_statistics_month_in_range')),
     sa.CheckConstraint('matches >= 0', name=op.f('ck_monthly_statistics_matches_not_negative')),
     sa.CheckConstraint('non_criminal >= 0', name=op.f('ck_monthly_statistics_non_criminal_not_negative')),
     sa.CheckConstraint('removed >= 0', name=op.f('ck_monthly_statistics_removed_not_negative')),
