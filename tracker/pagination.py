@@ -158,9 +158,14 @@ def _typed(key: SortKey, value: Any) -> Any:
     if isinstance(column_type, Date | DateTime):
         if not isinstance(value, str):
             raise ValueError("not a date")
+        # A moment (a correction's recorded_at) as the token wrote it, a date as a date.
+        if isinstance(column_type, DateTime):
+            return dt.datetime.fromisoformat(value)
         return dt.date.fromisoformat(value)
     if isinstance(column_type, Integer):
         if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("not a whole number")
+        if not -(2**63) <= value < 2**63:  # what either engine can compare with
             raise ValueError("not a whole number")
         return value
     if not isinstance(value, str):

@@ -82,8 +82,10 @@ def test_a_date_beyond_the_calendar_is_refused_by_name(signed_in):
     assert "2050-12-31" in api.get_json()["error"]["message"]
     assert client.get("/dashboard?as_of=2051-03-01").status_code == 400
     assert client.get("/deferrals/export.csv?as_of=2051-03-01").status_code == 400
-    # Before its first day nothing was received yet: the clocks simply have nothing to count.
-    assert client.get("/deferrals?as_of=1999-06-01").status_code == 200
+    # The calendar starts on the first day of the domain's range: every date a page accepts
+    # from there on has its business days.
+    assert client.get("/deferrals?as_of=2000-01-01").status_code == 200
+    assert client.get("/deferrals?as_of=1999-06-01").status_code == 400  # outside the range
 
 
 def test_a_letter_received_beyond_the_calendar_is_refused_until_it_is_extended(app, cli_runner):

@@ -51,9 +51,39 @@ def test_the_audit_log_pages_by_key_through_every_event_once(app, signed_in):
     assert seen == ["6", "5", "4", "3", "2", "1", "0"] and pages == 3
 
 
+def test_the_corrections_list_pages_by_its_moment_and_id(app, signed_in):
+    """A key that is a moment (recorded_at) survives the trip through the next-page link."""
+    from tracker.audit.services import set_command_actor
+    from tracker.corrections.models import CorrectionAction, FactKind
+    from tracker.corrections.services import record_correction
+
+    def add():
+        set_command_actor("test")
+        for number in range(5):
+            record_correction(
+                FactKind.PLAN_CHANGE,
+                number + 1,
+                CorrectionAction.AMEND,
+                reason=f"reason {number}",
+                summary=f"summary {number}",
+                at=dt.datetime(2026, 1, 1, 12, number, tzinfo=dt.UTC),
+            )
+
+    write(app, add)
+    admin = signed_in("admin")
+    url, seen = "/corrections?per_page=2", []
+    while url:
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        seen += re.findall(r"summary (\d)", response.get_data(as_text=True))
+        url = _next(response.get_data(as_text=True))
+    assert seen == ["4", "3", "2", "1", "0"]
+
+
 def test_a_tampered_page_link_is_refused_by_name(signed_in):
     admin = signed_in("admin")
-    for token in ("not-a-token", Cursor(1, ("2011-01-01",)).token()):
+    huge = Cursor(1, (10**30,)).token()
+    for token in ("not-a-token", Cursor(1, ("2011-01-01",)).token(), huge):
         response = admin.get(f"/audit?after={token}")
         assert response.status_code == 400, token
         assert "after is not a page link" in response.get_data(as_text=True)

@@ -48,9 +48,10 @@ def test_csv_and_xlsx_list_every_flag_with_its_disposition_guarded(app, held_out
     sheet = openpyxl.load_workbook(
         io.BytesIO(editor.get("/reviews/2011-Q1/export.xlsx").data)
     ).active
-    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    noted = [row for row in values if note[1:] in str(row)]
-    assert noted and all(not str(cell).startswith("=") for cell in noted[0] if cell)
+    # The note as written, in a cell typed as text and marked so: shown, never evaluated.
+    noted = [cell for row in sheet.iter_rows() for cell in row if cell.value == note]
+    assert len(noted) == 1
+    assert noted[0].data_type == "s" and noted[0].quotePrefix
 
 
 def test_the_pdf_report_has_a_section_and_a_plot_per_metric(app, held_out, signed_in):

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support import workbooks
-from tracker.plan.importing import reader
+from tracker.plan.importing import workbook
 from tracker.plan.importing.reader import ImportFileError, read_plan_file
 
 
@@ -22,7 +22,7 @@ def no_expansion(monkeypatch):
     def refuse(*args):
         raise AssertionError("a merged range was expanded")
 
-    monkeypatch.setattr(reader, "_put", refuse)
+    monkeypatch.setattr(workbook, "_put", refuse)
 
 
 @pytest.mark.parametrize(
@@ -47,18 +47,18 @@ def test_each_kind_of_bomb_is_refused_before_anything_is_expanded(build, message
 
 def test_a_giant_merge_below_the_data_is_clipped_to_the_rows_that_hold_values(monkeypatch):
     filled = []
-    real_put = reader._put
-    monkeypatch.setattr(reader, "_put", lambda *args: (filled.append(args[1:3]), real_put(*args)))
+    real_put = workbook._put
+    monkeypatch.setattr(workbook, "_put", lambda *args: (filled.append(args[1:3]), real_put(*args)))
     source = read_plan_file("plan.xlsx", workbooks.giant_merge_over_a_formatted_row())
     assert [row.number for row in source.rows] == [2]
     # A2:BL1048576 clipped to row 2 and the 64 columns read: 64 cells, not 67 million.
-    assert len(filled) == reader.MAX_COLUMNS
+    assert len(filled) == workbook.MAX_COLUMNS
 
 
 def test_merged_areas_are_added_up_and_refused_before_the_first_cell_is_filled(
     monkeypatch, no_expansion
 ):
-    monkeypatch.setattr(reader, "MAX_MERGED_CELLS", 100)
+    monkeypatch.setattr(workbook, "MAX_MERGED_CELLS", 100)
     rows = "".join(
         f'<row r="{n}">{workbooks.inline(n, "A", "TX")}{workbooks.inline(n, "B", "x")}</row>'
         for n in range(3, 53)

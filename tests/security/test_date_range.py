@@ -296,7 +296,7 @@ def test_every_date_column_has_its_range_constraint_and_a_probe_above():
 
 
 def test_the_dashboard_stays_a_normal_page_with_plans_at_the_ends_of_the_range(
-    app, database, signed_in
+    app, database, signed_in, cli_runner
 ):
     from tracker.audit.services import set_command_actor
     from tracker.extensions import db
@@ -308,6 +308,13 @@ def test_the_dashboard_stays_a_normal_page_with_plans_at_the_ends_of_the_range(
         plan.schedule("48003", DOMAIN_FIRST, decided_on=D("2000-01-01"), reason="r", source="t")
         db.session.commit()
     viewer = signed_in("viewer")
+    # Until the business-day calendar reaches the range's last day, the letter clocks cannot
+    # count there: a refusal that names the fix, not a server error.
+    beyond = viewer.get(f"/dashboard?as_of={DOMAIN_LAST.isoformat()}")
+    assert beyond.status_code == 400
+    assert "tracker calendar extend --through 2100" in beyond.get_data(as_text=True)
+    extended = cli_runner.invoke(args=["calendar", "extend", "--through", str(DOMAIN_LAST.year)])
+    assert extended.exit_code == 0, extended.output
     for as_of in ("", "2000-01-01", "2100-12-31", "2010-06-30"):
         response = viewer.get(f"/dashboard?as_of={as_of}")
         assert response.status_code == 200, as_of

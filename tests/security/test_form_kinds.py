@@ -24,6 +24,7 @@ from flask_wtf import FlaskForm
 import tracker
 from tests.correspondence.support import sample
 from tests.factories import COUNTY, D, briefing, deferral_request
+from tests.outcomes.support import HIGH, import_held_out, stats_csv
 from tests.security.test_authorization_matrix import sample_url
 from tests.support.html_forms import PageForm, post_forms_on
 from tracker.forms import Form
@@ -90,6 +91,24 @@ def every_post_form(app, admin, letters) -> dict[str, PageForm]:
         content_type="multipart/form-data",
     )
     for form in post_forms_on(preview.get_data(as_text=True), "/plan/import"):
+        found.setdefault(form.action, form)
+    # Then statistics with flagged jurisdictions, for the review's forms (this activates every
+    # Texas county, so it comes after the plan's forms were found on their pages).
+    import_held_out(app)
+    for page in ("/reviews/2011-Q1", f"/reviews/2011-Q1/non_criminal_share/{HIGH}"):
+        for form in post_forms_on(admin.get(page).get_data(as_text=True), page):
+            found.setdefault(form.action, form)
+    statistics = stats_csv([("2011-04", HIGH, 100, 50, 5, 5, 5, 20, 10)])
+    preview = admin.post(
+        "/stats/import",
+        data={"file": (io.BytesIO(statistics), "stats.csv")},
+        content_type="multipart/form-data",
+    )
+    for form in post_forms_on(preview.get_data(as_text=True), "/stats/import"):
+        found.setdefault(form.action, form)
+    # A published quarter's review offers to withdraw its totals instead.
+    assert admin.post("/reviews/2011-Q1/publish").status_code == 303
+    for form in post_forms_on(admin.get("/reviews/2011-Q1").get_data(as_text=True), "/reviews"):
         found.setdefault(form.action, form)
     return found
 

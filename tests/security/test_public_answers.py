@@ -17,6 +17,7 @@ import datetime as dt
 import gzip
 import io
 import itertools
+import re
 import zipfile
 
 import pytest
@@ -29,6 +30,7 @@ from tests.support.web import sign_in
 from tracker.deferrals.attachments import Upload
 
 MARK = "ZQX"
+NONCE = re.compile(r'nonce="[^"]*"')
 SCHEDULED, RESCHEDULED, REMOVED, ACTIVATED, LETTER = "48001", "48003", "48005", "48007", "48009"
 IMPORTED = "48011"
 AS_OF = ("", "2011-06-30", "2010-12-31")
@@ -178,7 +180,8 @@ def test_no_public_answer_carries_text_typed_by_staff(app, database, marked, cli
         if response.status_code != 200:
             continue
         answered += 1
-        text = readable(response)
+        # A script's nonce is random base64: it holds "zqx" in about one page in 1,500.
+        text = NONCE.sub("", readable(response))
         if MARK.lower() in text.lower():
             at = text.lower().index(MARK.lower())
             leaks.append(f"{url}: …{text[max(0, at - 60) : at + 40]}…")

@@ -160,7 +160,12 @@ def export_review(quarter: str, fmt: str):
     commit_export_record(
         REVIEW, fmt, rendered.as_of, rendered.filters, rendered.row_count, channel="web"
     )
-    return _download(rendered, **{"Cache-Control": "private, no-store"})
+    return _download(
+        rendered.content,
+        rendered.media_type,
+        rendered.filename,
+        **{"Cache-Control": "private, no-store"},
+    )
 
 
 # --- releases -------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from tracker.dates import check_in_range
 from tracker.enums import enum_choices
+from tracker.errors import DomainError
 from tracker.forms import Form
 from tracker.outcomes.models import Disposition
 from tracker.outcomes.quarters import month_start
@@ -56,6 +58,11 @@ class DispositionForm(Form):
     revises = HiddenField()
 
 
+class PublicationForm(Form):
+    """Publish or withdraw a quarter's totals: no field but the CSRF token, yet the same checks
+    of what was posted as every form."""
+
+
 class MonthParam(DateParam):
     """A month written YYYY-MM (or a date within it); its data is the month's first day."""
 
@@ -63,15 +70,17 @@ class MonthParam(DateParam):
         value = valuelist[0].strip() if valuelist else ""
         if not value:
             return
+        self.data = None
         try:
-            self.data = month_start(
-                dt.date.fromisoformat(value + "-01" if len(value) == 7 else value)
-            )
+            day = dt.date.fromisoformat(value + "-01" if len(value) == 7 else value)
         except ValueError as exc:
-            self.data = None
             raise ValueError(
                 f"{self.name} must be a month written YYYY-MM, got {value!r}."
             ) from exc
+        try:
+            self.data = month_start(check_in_range(day, self.name))
+        except DomainError as exc:
+            raise ValueError(exc.message) from exc
 
 
 def _five_digits(form, field) -> None:

@@ -15,6 +15,7 @@ from tracker.outcomes.forms import (
     STATISTICS_MAX_BYTES,
     STATISTICS_MAX_MB,
     DispositionForm,
+    PublicationForm,
     StatisticsUploadForm,
 )
 from tracker.outcomes.importing import preview_statistics_import
@@ -157,6 +158,8 @@ def decide_flag(quarter: str, metric: str, fips: str):
 def _publication_step(quarter: str, step, done: str):
     """Publish or withdraw a quarter's totals (`step`), then back to its review with `done`."""
     period = Quarter.from_url(quarter)
+    if not PublicationForm().validate_on_submit():
+        abort(400, description="Publish or withdraw from the quarter's review page.")
     try:
         step(period)
         db.session.commit()
