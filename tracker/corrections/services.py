@@ -28,6 +28,7 @@ from tracker.corrections.models import (
 from tracker.db import utcnow
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.text import required_text
 
 REASON_LIMIT = 2000
 
@@ -40,12 +41,13 @@ class HistoryImmutable(DomainError):
 
 def require_reason(reason: str | None) -> str:
     """The reason of a correction, trimmed: required, at most REASON_LIMIT characters."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Give the reason for this correction.", field="reason")
-    if len(reason) > REASON_LIMIT:
-        raise DomainError(f"The reason can be at most {REASON_LIMIT:,} characters.", field="reason")
-    return reason
+    return required_text(
+        reason,
+        "reason",
+        missing="Give the reason for this correction.",
+        limit=REASON_LIMIT,
+        too_long=f"The reason can be at most {REASON_LIMIT:,} characters.",
+    )
 
 
 def actor_label(actor: Actor | None) -> str:

@@ -39,6 +39,7 @@ from tracker.deferrals.models import DeferralRequest
 from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db
 from tracker.plan.importing.resolver import Resolver
+from tracker.text import required_text
 
 DRAFT_FIELDS = (
     "message_id",
@@ -225,11 +226,13 @@ def discard_draft(draft: IntakeDraft, reason: str | None, *, actor: User | None 
     """Set a draft aside as not a letter (spam, a duplicate sent by post too, …), with a reason.
     The message stays on file, so it cannot be taken in again by mistake."""
     draft = get_draft(draft.id, waiting=True)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Say why the message is discarded.", field="reason")
-    if len(reason) > 1000:
-        raise DomainError("The reason is at most 1,000 characters.", field="reason")
+    reason = required_text(
+        reason,
+        "reason",
+        missing="Say why the message is discarded.",
+        limit=1000,
+        too_long="The reason is at most 1,000 characters.",
+    )
     actor = resolve_actor(actor)
     before = snapshot(draft, DRAFT_FIELDS)
     draft.status = DraftStatus.DISCARDED

@@ -33,6 +33,7 @@ from tracker.extensions import db
 from tracker.mail import check_address
 from tracker.registry.lookup import find_jurisdiction
 from tracker.registry.models import Jurisdiction
+from tracker.text import required_text
 
 ATTACHMENT_FIELDS = ("deferral_request_id", "filename", "media_type", "size_bytes", "sha256")
 
@@ -294,11 +295,13 @@ def add_note(
     request: DeferralRequest, body: str | None, *, actor: User | None = None
 ) -> DeferralNote:
     """Append a note. Notes are never edited or deleted; an empty note is refused."""
-    body = (body or "").strip()
-    if not body:
-        raise DomainError("Write the note before adding it.", field="body")
-    if len(body) > 10_000:
-        raise DomainError("A note can be at most 10,000 characters.", field="body")
+    body = required_text(
+        body,
+        "body",
+        missing="Write the note before adding it.",
+        limit=10_000,
+        too_long="A note can be at most 10,000 characters.",
+    )
     actor = resolve_actor(actor)
     note = DeferralNote(
         deferral_request_id=request.id, body=body, author_id=actor.id if actor else None

@@ -17,6 +17,7 @@ from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.outcomes.models import Direction, Disposition, Metric, ReviewDisposition
 from tracker.registry.models import Jurisdiction, State
+from tracker.text import required_text
 
 D = ReviewDisposition
 SNAPSHOT_FIELDS = (
@@ -150,9 +151,9 @@ def record_disposition(
             "changed since the page was shown); reload the review.",
             field="disposition",
         )
-    note = (note or "").strip()
-    if not note:
-        raise DomainError("Write a note: what was found, or why no action is needed.", field="note")
+    note = required_text(
+        note, "note", missing="Write a note: what was found, or why no action is needed."
+    )
     latest = latest_disposition(quarter, flag.metric, flag.place.fips)
     if (latest.id if latest else None) != revises:
         raise Conflict(

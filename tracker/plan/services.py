@@ -22,6 +22,7 @@ from tracker.extensions import db
 from tracker.plan.models import Activation, PlanChange, PlanChangeKind
 from tracker.registry.lookup import get_jurisdiction
 from tracker.registry.models import Jurisdiction
+from tracker.text import required_text
 
 PLAN_CHANGE_FIELDS = (
     "jurisdiction_fips",
@@ -134,10 +135,7 @@ def _check_decided_on(decided_on: dt.date) -> None:
 
 
 def _require_reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Give the reason for this change.", field="reason")
-    return reason
+    return required_text(reason, "reason", missing="Give the reason for this change.")
 
 
 def refuse_if_activated(jurisdiction: Jurisdiction, decided_on: dt.date) -> None:
