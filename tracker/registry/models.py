@@ -71,16 +71,17 @@ class State(Versioned, Timestamped, Base):
         return f"<State {self.postal}>"
 
 
-# A state's bureau and agreement facts, kept at every write with when it was recorded.
-STATE_VERSION_FIELDS = (
+# A state's bureau and agreement facts: what staff keep up to date (and the audit log records).
+STATE_FIELDS = (
     "sib_name",
     "sib_contact",
     "sib_email",
     "moa_signed_on",
     "moa_terminated_on",
     "receives_results",
-    "version_id",
 )
+# The same facts, kept at every write with when it was recorded.
+STATE_VERSION_FIELDS = (*STATE_FIELDS, "version_id")
 StateVersion = version_model("StateVersion", State, STATE_VERSION_FIELDS, record_key="state")
 keep_versions(State, StateVersion, STATE_VERSION_FIELDS, record_key="state")
 

@@ -16,16 +16,7 @@ from tracker.errors import Conflict, DomainError
 from tracker.extensions import db
 from tracker.mail import check_address
 from tracker.registry.lookup import get_state
-from tracker.registry.models import State
-
-STATE_FIELDS = (
-    "sib_name",
-    "sib_contact",
-    "sib_email",
-    "moa_signed_on",
-    "moa_terminated_on",
-    "receives_results",
-)
+from tracker.registry.models import STATE_FIELDS, State
 
 
 def update_state(
