@@ -38,6 +38,7 @@ _.metadata, _.updated_at, _.isolation_level  # SQLAlchemy declarative base, sqli
 _.required_role  # read by tests/security/test_authorization_matrix.py from every view
 _.help  # config.Setting: shown by the settings documentation test
 _.enum_column_type  # the models' column type (models are not scanned)
+_.partial_index  # db: the models' indexes over the rows in force (models are not scanned)
 _.keep_versions  # corrections.versions: called by the models of letters, briefings and states
 _.superseded_by_id  # corrections.services.supersede: the correction a fact was superseded by
 _.validate_scheduled_on  # WTForms calls validate_<field> (jurisdictions.forms)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Index,
     Integer,
     MetaData,
     Table,
@@ -120,6 +121,14 @@ def date_in_range(column: str) -> CheckConstraint:
         f"{column} BETWEEN '{DOMAIN_FIRST.isoformat()}' AND '{DOMAIN_LAST.isoformat()}'",
         name=f"{column}_in_range",
     )
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index over only the rows for which `where` holds (the version in force, the first of
+    a chain), the same on both engines: each takes the predicate under its own keyword. Unique,
+    it says "at most one such row" (one activation in force per jurisdiction)."""
+    predicate = text(where)
+    return Index(name, *columns, unique=unique, sqlite_where=predicate, postgresql_where=predicate)
 
 
 @cache

@@ -16,12 +16,11 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.corrections.models import Supersedable
-from tracker.db import Base, date_in_range, utcnow
+from tracker.db import Base, date_in_range, partial_index, utcnow
 from tracker.enums import LabelledEnum, enum_column_type
 
 # The counts of one month, in the order files, tables and the API give them.
@@ -44,7 +43,7 @@ COUNT_LABELS = {
     "non_criminal": "Identifications with no criminal conviction",
     "removed": "Removals",
 }
-IN_FORCE = text("superseded_at IS NULL")
+IN_FORCE = "superseded_at IS NULL"
 
 
 class MonthlyStatistics(Supersedable, Base):
@@ -69,20 +68,15 @@ class MonthlyStatistics(Supersedable, Base):
         CheckConstraint(
             "superseded_at IS NULL OR superseded_at >= recorded_at", name="superseded_after"
         ),
-        Index(
+        partial_index(
             "uq_monthly_statistics_in_force",
             "jurisdiction_fips",
             "month",
+            where=IN_FORCE,
             unique=True,
-            sqlite_where=IN_FORCE,
-            postgresql_where=IN_FORCE,
         ),
-        Index(
-            "ix_monthly_statistics_month_in_force",
-            "month",
-            "jurisdiction_fips",
-            sqlite_where=IN_FORCE,
-            postgresql_where=IN_FORCE,
+        partial_index(
+            "ix_monthly_statistics_month_in_force", "month", "jurisdiction_fips", where=IN_FORCE
         ),
     )
 
@@ -175,14 +169,13 @@ class ReviewDisposition(Base):
     __table_args__ = (
         CheckConstraint("length(quarter) = 7", name="quarter_format"),
         CheckConstraint("cases > 0 AND count >= 0 AND count <= cases", name="count_within_cases"),
-        Index(
+        partial_index(
             "uq_review_disposition_first",
             "quarter",
             "metric",
             "jurisdiction_fips",
+            where="revises_id IS NULL",
             unique=True,
-            sqlite_where=text("revises_id IS NULL"),
-            postgresql_where=text("revises_id IS NULL"),
         ),
         Index("ix_review_disposition_quarter", "quarter", "metric"),
         Index("ix_review_disposition_jurisdiction", "jurisdiction_fips", "metric", "quarter"),
@@ -225,12 +218,8 @@ class PublishedQuarter(Base):
     __tablename__ = "published_quarter"
     __table_args__ = (
         CheckConstraint("length(quarter) = 7", name="quarter_format"),
-        Index(
-            "uq_published_quarter_in_force",
-            "quarter",
-            unique=True,
-            sqlite_where=text("withdrawn_at IS NULL"),
-            postgresql_where=text("withdrawn_at IS NULL"),
+        partial_index(
+            "uq_published_quarter_in_force", "quarter", where="withdrawn_at IS NULL", unique=True
         ),
     )
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import Boolean, Date, DateTime, Integer, String, Text
 
 from tracker.corrections.models import Supersedable
-from tracker.db import Base, date_in_range, utcnow
+from tracker.db import Base, date_in_range, partial_index, utcnow
 from tracker.enums import enum_column_type
 
 
@@ -84,12 +84,11 @@ class Activation(Recorded, Base):
     __table_args__ = (
         Index("ix_activation_activated_on", "activated_on"),
         Index("ix_activation_jurisdiction_fips", "jurisdiction_fips"),
-        Index(
+        partial_index(
             "uq_activation_in_force",
             "jurisdiction_fips",
+            where="superseded_at IS NULL",
             unique=True,
-            sqlite_where=text("superseded_at IS NULL"),
-            postgresql_where=text("superseded_at IS NULL"),
         ),
         date_in_range("activated_on"),
     )
