@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.audit.services import Actor, resolve_actor, snapshot
+from tracker.audit.services import Actor, snapshot
 from tracker.corrections.models import Correction, CorrectionAction, FactKind
 from tracker.corrections.services import record_correction, require_reason, supersede
 from tracker.dates import today
@@ -71,22 +71,60 @@ def _check_day(day: dt.date | None, what: str, field: str) -> dt.date:
     return day
 
 
-def _replace(
+# What a correction records of each of the plan's append-only facts.
+_FACTS = {
+    Activation: (FactKind.ACTIVATION, ACTIVATION_FIELDS),
+    PlanChange: (FactKind.PLAN_CHANGE, PLAN_CHANGE_FIELDS),
+}
+
+
+def _correct(
     jurisdiction: Jurisdiction,
     old: PlanChange | Activation,
-    new: PlanChange | Activation | None,
-    correction: Correction,
-) -> None:
-    """Supersede `old` by `correction` and append `new` (if any) at the correction's moment."""
+    *,
+    reason: str | None,
+    summary: str,
+    replacement: PlanChange | Activation | None = None,
+    actor: Actor | None,
+) -> Correction:
+    """Record the correction of `old`, one of the jurisdiction's append-only facts: amended
+    when a `replacement` is given (audited with both facts' values), else entered in error.
+    `old` is superseded by it, and `replacement` appended, recorded by the correction's author
+    at its moment."""
+    kind, fields = _FACTS[type(old)]
+    correction = record_correction(
+        kind,
+        old.id,
+        CorrectionAction.AMEND if replacement is not None else CorrectionAction.VOID,
+        reason=reason,
+        summary=summary,
+        jurisdiction_fips=jurisdiction.fips,
+        before=snapshot(old, fields),
+        after=snapshot(replacement, fields) if replacement is not None else None,
+        actor=actor,
+    )
     supersede(old, correction)
     bump_version(jurisdiction)
     db.session.flush()  # the old fact leaves "in force" before its replacement enters it
-    if new is not None:
-        new.recorded_at = correction.recorded_at
-        db.session.add(new)
+    if replacement is not None:
+        replacement.recorded_at = correction.recorded_at
+        replacement.recorded_by_id = correction.recorded_by_id
+        db.session.add(replacement)
         db.session.flush()
-        correction.replacement_id = new.id
+        correction.replacement_id = replacement.id
         db.session.flush()
+    return correction
+
+
+def _amend(
+    jurisdiction: Jurisdiction, old: PlanChange | Activation, changes: dict, **correction
+) -> PlanChange | Activation:
+    """Append the fact as corrected, `old`'s values with `changes`, and supersede `old`
+    (_correct, given the correction's reason, summary and actor); returns the new fact."""
+    _kind, fields = _FACTS[type(old)]
+    replacement = type(old)(**{**{name: getattr(old, name) for name in fields}, **changes})
+    _correct(jurisdiction, old, replacement=replacement, **correction)
+    return replacement
 
 
 def correct_activation(
@@ -110,27 +148,14 @@ def correct_activation(
             f"{activated_on.isoformat()}: give the corrected date.",
             field="activated_on",
         )
-    actor = resolve_actor(actor)
-    correction = record_correction(
-        FactKind.ACTIVATION,
-        current.id,
-        CorrectionAction.AMEND,
+    return _amend(
+        jurisdiction,
+        current,
+        {"activated_on": activated_on},
         reason=reason,
         summary=activation_line(jurisdiction.label, current.activated_on, activated_on),
-        jurisdiction_fips=jurisdiction.fips,
-        before=snapshot(current, ACTIVATION_FIELDS),
-        after={**snapshot(current, ACTIVATION_FIELDS), "activated_on": activated_on},
         actor=actor,
     )
-    replacement = Activation(
-        jurisdiction_fips=jurisdiction.fips,
-        activated_on=activated_on,
-        source=current.source,
-        is_demo=current.is_demo,
-        recorded_by_id=actor.id if actor is not None else None,
-    )
-    _replace(jurisdiction, current, replacement, correction)
-    return replacement
 
 
 def void_activation(
@@ -140,19 +165,13 @@ def void_activation(
     plan in force applies again), and the voided activation stays in the history."""
     jurisdiction = get_jurisdiction(fips, for_update_version=expected_version)
     current = _activation_to_correct(jurisdiction)
-    reason = require_reason(reason)
-    correction = record_correction(
-        FactKind.ACTIVATION,
-        current.id,
-        CorrectionAction.VOID,
-        reason=reason,
+    return _correct(
+        jurisdiction,
+        current,
+        reason=require_reason(reason),
         summary=activation_line(jurisdiction.label, current.activated_on, None),
-        jurisdiction_fips=jurisdiction.fips,
-        before=snapshot(current, ACTIVATION_FIELDS),
         actor=actor,
     )
-    _replace(jurisdiction, current, None, correction)
-    return correction
 
 
 def plan_change_in_force(
@@ -203,33 +222,17 @@ def correct_plan_change(
             field="scheduled_on",
         )
     refuse_if_activated(jurisdiction, decided_on)
-    actor = resolve_actor(actor)
-    replacement = PlanChange(
-        jurisdiction_fips=jurisdiction.fips,
-        kind=kind,
-        scheduled_on=scheduled_on,
-        decided_on=decided_on,
-        reason=old.reason,
-        source=source,
-        deferral_request_id=old.deferral_request_id,
-        is_demo=old.is_demo,
-        recorded_by_id=actor.id if actor is not None else None,
-    )
-    correction = record_correction(
-        FactKind.PLAN_CHANGE,
-        old.id,
-        CorrectionAction.AMEND,
+    # The corrected change keeps the old one's reason, letter and demo mark.
+    return _amend(
+        jurisdiction,
+        old,
+        {"kind": kind, "scheduled_on": scheduled_on, "decided_on": decided_on, "source": source},
         reason=reason,
         summary=plan_change_line(
             jurisdiction.label, old, decision_text(kind, scheduled_on, decided_on)
         ),
-        jurisdiction_fips=jurisdiction.fips,
-        before=snapshot(old, PLAN_CHANGE_FIELDS),
-        after=snapshot(replacement, PLAN_CHANGE_FIELDS),
         actor=actor,
     )
-    _replace(jurisdiction, old, replacement, correction)
-    return replacement
 
 
 def void_plan_change(
@@ -242,15 +245,10 @@ def void_plan_change(
     """Mark a plan change as entered in error: the plan falls back to the change in force
     before it; the voided change stays in the history."""
     old, jurisdiction = plan_change_in_force(change_id, expected_version)
-    correction = record_correction(
-        FactKind.PLAN_CHANGE,
-        old.id,
-        CorrectionAction.VOID,
+    return _correct(
+        jurisdiction,
+        old,
         reason=reason,
         summary=plan_change_line(jurisdiction.label, old),
-        jurisdiction_fips=jurisdiction.fips,
-        before=snapshot(old, PLAN_CHANGE_FIELDS),
         actor=actor,
     )
-    _replace(jurisdiction, old, None, correction)
-    return correction
