@@ -66,6 +66,38 @@ def _flush(request: DeferralRequest) -> None:
         raise _conflict(request) from exc
 
 
+def _correct(
+    request: DeferralRequest,
+    action: CorrectionAction,
+    version_action: str,
+    *,
+    reason: str,
+    summary: str,
+    before: dict,
+    changes: dict,
+    actor: Actor | None,
+) -> None:
+    """Record the correction of a letter, audited with its values `before` and with `changes`
+    applied, then write `changes` to the letter and say that the version the next flush keeps
+    is this correction's (`version_action`: "edit", "undo")."""
+    written = snapshot(SimpleNamespace(**changes), changes)
+    actor = resolve_actor(actor)
+    correction = record_correction(
+        FactKind.DEFERRAL_REQUEST,
+        request.id,
+        action,
+        reason=reason,
+        summary=summary,
+        jurisdiction_fips=changes.get("jurisdiction_fips", request.jurisdiction_fips),
+        before=before,
+        after={**before, **{name: value for name, value in written.items() if name in before}},
+        actor=actor,
+    )
+    for name, value in changes.items():
+        setattr(request, name, value)
+    note_version(request, version_action, correction=correction, actor=actor)
+
+
 def _shown(name: str, value: object) -> str:
     if value is None or value == "":
         return "—"
@@ -153,22 +185,17 @@ def edit_letter(
         ("jurisdiction_fips", 0): old_label,
         ("jurisdiction_fips", 1): checked.jurisdiction.label,
     }
-    summary = edit_line(request, current, new_values, labels)
-    correction = record_correction(
-        FactKind.DEFERRAL_REQUEST,
-        request.id,
+    _correct(
+        request,
         CorrectionAction.AMEND,
+        "edit",
         reason=reason,
-        summary=summary,
-        jurisdiction_fips=checked.jurisdiction.fips,
+        summary=edit_line(request, current, new_values, labels),
         before=before,
-        after={**before, **snapshot(SimpleNamespace(**new_values), new_values)},
+        changes=new_values,
         actor=actor,
     )
-    for name, value in new_values.items():
-        setattr(request, name, value)
     index_words(request, checked.jurisdiction)
-    note_version(request, "edit", correction=correction, actor=resolve_actor(actor))
     _flush(request)
     return request
 
@@ -252,21 +279,15 @@ def undo_step(
             expected_version=None,
             actor=actor,
         )
-    after = {**before, "status": back.value, **dict.fromkeys(c for c in cleared if c in before)}
-    correction = record_correction(
-        FactKind.DEFERRAL_REQUEST,
-        request.id,
+    _correct(
+        request,
         CorrectionAction.UNDO,
+        "undo",
         reason=reason,
         summary=summary,
-        jurisdiction_fips=request.jurisdiction_fips,
         before=before,
-        after=after,
+        changes={"status": back, **dict.fromkeys(cleared)},
         actor=actor,
     )
-    request.status = back
-    for name in cleared:
-        setattr(request, name, None)
-    note_version(request, "undo", correction=correction, actor=actor)
     _flush(request)
     return request
