@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from tracker.auth.models import User
 from tracker.briefings.services import briefings_for_jurisdiction
 from tracker.corrections.models import Correction, FactKind
-from tracker.dates import as_utc, office_time, office_zone, today
+from tracker.dates import as_utc, office_date, office_time, today
 from tracker.deferrals import queries as deferral_queries
 from tracker.deferrals.clocks import Badges, badges_for
 from tracker.extensions import db
@@ -60,9 +60,29 @@ def _who(user: User | None) -> str | None:
     return user.email if user is not None else None
 
 
-def _in_force(fact: PlanChange | Activation, known_at: dt.datetime | None) -> bool:
+def _fact_entry(
+    fact: PlanChange | Activation,
+    known_at: dt.datetime | None,
+    rank: int,
+    *,
+    details: dict[str, str | None],
+    **entry,
+) -> TimelineEntry:
+    """The entry of one of the plan's append-only facts (a plan change, an activation): when it
+    was recorded and by whom, and whether it was in force as known at `known_at` (else the
+    correction that superseded it). `rank` orders it among the same day's entries."""
     superseded = fact.superseded_at
-    return superseded is None or (known_at is not None and as_utc(superseded) > known_at)
+    in_force = superseded is None or (known_at is not None and as_utc(superseded) > known_at)
+    return TimelineEntry(
+        details={**details, "Recorded": office_time(fact.recorded_at)},
+        is_demo=fact.is_demo,
+        recorded_by=_who(fact.recorded_by),
+        order=(rank, fact.id),
+        fact_id=fact.id,
+        in_force=in_force,
+        correction=None if in_force else fact.superseded_by,
+        **entry,
+    )
 
 
 def plan_history(
@@ -94,8 +114,10 @@ def plan_history(
 def _plan_entries(fips: str, known_at: dt.datetime | None) -> Iterable[TimelineEntry]:
     for change in plan_history(fips, known_at=known_at, superseded=True):
         scheduled = change.kind is PlanChangeKind.SCHEDULED
-        in_force = _in_force(change, known_at)
-        yield TimelineEntry(
+        yield _fact_entry(
+            change,
+            known_at,
+            0,
             on=change.decided_on,
             kind=change.kind.value,
             title=(
@@ -109,15 +131,8 @@ def _plan_entries(fips: str, known_at: dt.datetime | None) -> Iterable[TimelineE
                 "Deferral request": f"#{change.deferral_request_id}"
                 if change.deferral_request_id
                 else None,
-                "Recorded": office_time(change.recorded_at),
             },
-            is_demo=change.is_demo,
             deferral_id=change.deferral_request_id,
-            recorded_by=_who(change.recorded_by),
-            order=(0, change.id),
-            fact_id=change.id,
-            in_force=in_force,
-            correction=None if in_force else change.superseded_by,
         )
 
 
@@ -131,21 +146,14 @@ def _activation_entries(fips: str, known_at: dt.datetime | None) -> Iterable[Tim
     if known_at is not None:
         statement = statement.where(Activation.recorded_at <= known_at)
     for activation in db.session.scalars(statement):
-        in_force = _in_force(activation, known_at)
-        yield TimelineEntry(
+        yield _fact_entry(
+            activation,
+            known_at,
+            2,
             on=activation.activated_on,
             kind="activated",
             title="Activated",
-            details={
-                "Source": activation.source,
-                "Recorded": office_time(activation.recorded_at),
-            },
-            is_demo=activation.is_demo,
-            recorded_by=_who(activation.recorded_by),
-            order=(2, activation.id),
-            fact_id=activation.id,
-            in_force=in_force,
-            correction=None if in_force else activation.superseded_by,
+            details={"Source": activation.source},
         )
 
 
@@ -182,7 +190,7 @@ def _letter_entries(
         statement = statement.where(Correction.recorded_at <= known_at)
     for correction in db.session.scalars(statement.order_by(Correction.id)):
         yield TimelineEntry(
-            on=_office_day(correction.recorded_at),
+            on=office_date(correction.recorded_at),
             kind="correction",
             title=correction.summary,
             details={"Reason": correction.reason, "Recorded": office_time(correction.recorded_at)},
@@ -190,11 +198,6 @@ def _letter_entries(
             recorded_by=correction.recorded_by_label,
             order=(4, correction.id),
         )
-
-
-def _office_day(moment: dt.datetime) -> dt.date:
-    """The office's calendar day of a recording moment."""
-    return as_utc(moment).astimezone(office_zone()).date()
 
 
 def _briefing_entries(fips: str, known_at: dt.datetime | None) -> Iterable[TimelineEntry]:
