@@ -22,7 +22,7 @@ _.outcomes  # dashboard.services.Dashboard: the dashboard's outcomes section
 _.activity_chart, _.outcome_chart, _.activity_series, _.outcome_series  # outcomes.monthly
 _.carried_over, _.flagged_again, _.has_data  # outcomes.review: the review page
 _.level1, _.level2, _.level3, _.non_criminal, _.identifications  # outcomes.services.Totals
-_.flags  # digest.services.FlaggedLetter: the digest's text (templates/digest/digest.txt)
+_.flags  # deferrals.log.LogRow: the digest's text (templates/digest/digest.txt)
 
 # Called by the frameworks we subclass or configure.
 _.process_formdata, _.pre_validate, _._value, _.field_flags, _.Meta  # WTForms fields and forms

@@ -110,12 +110,29 @@ class LogFilterForm(SeekFilterForm):
 
 @dataclass(frozen=True)
 class LogRow:
+    """A letter with its clocks on the log's date: a row of the log, the dashboard's recent
+    letters, the daily digest's letters running late."""
+
     request: DeferralRequest
     badges: Badges
 
     @property
     def standing(self) -> str:
         return standing(self.request, self.badges)
+
+    @property
+    def flags(self) -> str:
+        """The clocks running out, as the digest's plain text names them: "OVERDUE (meeting due
+        by 2011-01-14), URGENT (activation 2011-01-25, in 5 days)"."""
+        words = []
+        if self.badges.overdue:
+            words.append(f"OVERDUE (meeting due by {self.badges.meeting_due_by.isoformat()})")
+        if self.badges.urgent:
+            words.append(
+                f"URGENT (activation {self.badges.scheduled_on.isoformat()}, "
+                f"in {self.badges.days_to_activation} days)"
+            )
+        return ", ".join(words)
 
 
 def _filtered(statement: Select, filters: LogFilters, clock: ClockDay) -> Select:

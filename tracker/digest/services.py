@@ -23,9 +23,7 @@ from tracker.auth.models import User
 from tracker.correspondence.intake import waiting_drafts
 from tracker.correspondence.models import IntakeDraft
 from tracker.db import utcnow
-from tracker.deferrals.clocks import Badges
-from tracker.deferrals.log import running_late
-from tracker.deferrals.models import DeferralRequest
+from tracker.deferrals.log import LogRow, running_late
 from tracker.digest.models import DigestDelivery
 from tracker.extensions import db
 from tracker.formatting import long_date
@@ -36,28 +34,10 @@ RECIPIENT_ROLES = (Role.EDITOR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
-class FlaggedLetter:
-    letter: DeferralRequest
-    badges: Badges
-
-    @property
-    def flags(self) -> str:
-        words = []
-        if self.badges.overdue:
-            words.append(f"OVERDUE (meeting due by {self.badges.meeting_due_by.isoformat()})")
-        if self.badges.urgent:
-            words.append(
-                f"URGENT (activation {self.badges.scheduled_on.isoformat()}, "
-                f"in {self.badges.days_to_activation} days)"
-            )
-        return ", ".join(words)
-
-
-@dataclass(frozen=True)
 class Digest:
     day: dt.date
     days: int
-    letters: tuple[FlaggedLetter, ...]
+    letters: tuple[LogRow, ...]  # overdue or urgent on the day
     not_ready: tuple[ReadinessRow, ...]
     drafts: tuple[IntakeDraft, ...]
 
@@ -76,12 +56,11 @@ class Digest:
 
 def compose(day: dt.date) -> Digest:
     """What the digest lists on `day` (the same for every recipient)."""
-    flagged = [FlaggedLetter(row.request, row.badges) for row in running_late(day)]
     report = readiness_report(day, days=DIGEST_DAYS)
     return Digest(
         day=day,
         days=DIGEST_DAYS,
-        letters=tuple(flagged),
+        letters=tuple(running_late(day)),
         not_ready=report.not_ready,
         drafts=tuple(draft for draft in waiting_drafts() if draft.received_on <= day),
     )
