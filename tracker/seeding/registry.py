@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -41,11 +42,21 @@ def _read_seed(filename: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _upsert(model, key: str, rows: list[dict], label: str, report: SeedReport) -> None:
-    existing = {getattr(obj, key): obj for obj in db.session.scalars(select(model))}
+def _upsert(
+    model, filename: str, columns: tuple[str, ...], kind: type[enum.Enum], report: SeedReport
+) -> None:
+    """Insert or correct the rows of a registry table from its seed file, matched by FIPS: the
+    `columns` as the file writes them, and its `kind` column read as the `kind` enumeration.
+    The report names them after the file ("states")."""
+    label = filename.removesuffix(".csv")
+    rows = [
+        {**{name: row[name] for name in columns}, "kind": kind(row["kind"])}
+        for row in _read_seed(filename)
+    ]
+    existing = {obj.fips: obj for obj in db.session.scalars(select(model))}
     added = updated = unchanged = 0
     for values in rows:
-        current = existing.get(values[key])
+        current = existing.get(values["fips"])
         if current is None:
             db.session.add(model(**values))
             added += 1
@@ -71,27 +82,9 @@ def seed_registry(report: SeedReport) -> None:
     Matched by FIPS, so running it again changes nothing; other columns (SIB contacts, risk
     tiers) that staff maintain are left alone.
     """
-    states = [
-        {
-            "fips": row["fips"],
-            "postal": row["postal"],
-            "name": row["name"],
-            "kind": StateKind(row["kind"]),
-        }
-        for row in _read_seed("states.csv")
-    ]
-    _upsert(State, "fips", states, "states", report)
-    jurisdictions = [
-        {
-            "fips": row["fips"],
-            "state_fips": row["state_fips"],
-            "name": row["name"],
-            "full_name": row["full_name"],
-            "kind": JurisdictionKind(row["kind"]),
-        }
-        for row in _read_seed("jurisdictions.csv")
-    ]
-    _upsert(Jurisdiction, "fips", jurisdictions, "jurisdictions", report)
+    _upsert(State, "states.csv", ("fips", "postal", "name"), StateKind, report)
+    columns = ("fips", "state_fips", "name", "full_name")
+    _upsert(Jurisdiction, "jurisdictions.csv", columns, JurisdictionKind, report)
 
 
 def seed_real_activations(report: SeedReport) -> None:
