@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -227,13 +226,7 @@ def preview_statistics_import(
             else:
                 first_row[key] = row.number
         _compare(row, recorded)
-    return ImportPreview(
-        filename=filename,
-        sha256=hashlib.sha256(data).hexdigest(),
-        rows=rows,
-        ignored_columns=source.ignored_columns,
-        written_headings=WRITTEN_HEADINGS,
-    )
+    return ImportPreview.of_file(filename, data, source, rows, WRITTEN_HEADINGS)
 
 
 def _place(resolver: Resolver, state: str, fips_text: str, name_text: str) -> tuple:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from tracker.errors import DomainError
-from tracker.plan.importing.reader import SourceRow
+from tracker.plan.importing.reader import SourceFile, SourceRow
 
 Progress = Callable[[int], None]
 PROGRESS_STEP = 250
@@ -104,6 +104,26 @@ class ImportPreview:
     ignored_columns: list[str]
     # Headings of the cells each row's `written` gives: how the file names the row's subject.
     written_headings: tuple[str, ...] = ()
+
+    @classmethod
+    def of_file(
+        cls,
+        filename: str,
+        data: bytes,
+        source: SourceFile,
+        rows: list,
+        written_headings: tuple[str, ...],
+    ) -> ImportPreview:
+        """The preview of a file's checked rows, known by the SHA-256 of its bytes (what the
+        import's audit event records and the fingerprint starts from), with the columns the
+        reader passed over."""
+        return cls(
+            filename=filename,
+            sha256=hashlib.sha256(data).hexdigest(),
+            rows=rows,
+            ignored_columns=source.ignored_columns,
+            written_headings=written_headings,
+        )
 
     @property
     def counts(self) -> dict[Outcome, int]:

@@ -19,7 +19,6 @@ importing the same file again finds every row unchanged.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -144,13 +143,7 @@ def preview_import(
                 _compare(row, in_force.get(row.fips), activations.get(row.fips))
         row.outcome = _outcome(row, in_force, activations)
         rows.append(row)
-    return ImportPreview(
-        filename=filename,
-        sha256=hashlib.sha256(data).hexdigest(),
-        rows=rows,
-        ignored_columns=source.ignored_columns,
-        written_headings=WRITTEN_HEADINGS,
-    )
+    return ImportPreview.of_file(filename, data, source, rows, WRITTEN_HEADINGS)
 
 
 def _check_row(source: SourceRow, filename: str, resolver: Resolver, on: dt.date) -> RowPreview:
