@@ -56,6 +56,12 @@ PATHS = [
     "/api/v1/deferrals?per_page=2&status=open",
     "/deferrals/export.csv",
     "/deferrals/export.xlsx?status=open",
+    # As the records stood at a moment: each letter's kept version, still a fixed count.
+    "/deferrals?known_at=2011-03-02",
+    "/deferrals?known_at=2011-03-02&q=sheriff&status=open&sort=sender",
+    "/deferrals?known_at=2011-03-02&per_page=2&NEXT",
+    "/api/v1/deferrals?known_at=2011-03-02",
+    "/deferrals/export.csv?known_at=2011-03-02&overdue=1",
     "/dashboard",
     "/api/v1/summary",
     "/jurisdictions/48001",

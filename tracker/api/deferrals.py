@@ -1,7 +1,8 @@
 """GET /api/v1/deferrals and /api/v1/deferrals/<id>: the deferral log for signed-in staff.
 
 The same filters as the /deferrals page (tracker.deferrals.log), the same status and clocks
-judged on `as_of`. Anonymous callers get 401: letters, senders and attachments are never public.
+judged on `as_of`, from the records as they stood at `known_at` (default now). Anonymous callers
+get 401: letters, senders and attachments are never public.
 """
 
 from __future__ import annotations
@@ -10,23 +11,46 @@ from flask import jsonify, url_for
 
 from tracker.access import Role, requires
 from tracker.api import bp
-from tracker.api.envelope import DATE, ERROR, SEEK_PAGING, iso, param, seek_envelope, seek_paged
+from tracker.api.envelope import (
+    DATE,
+    ERROR,
+    KNOWN_AT,
+    MOMENT,
+    SEEK_PAGING,
+    iso,
+    moment,
+    param,
+    seek_envelope,
+    seek_paged,
+)
 from tracker.deferrals import queries
 from tracker.deferrals.clocks import Badges, badges_for
 from tracker.deferrals.log import OPEN, SORTS, LogFilterForm, log_page
 from tracker.deferrals.models import (
     AddressedTo,
+    Attachment,
     Channel,
+    DeferralNote,
     DeferralRequest,
+    DeferralRequestVersion,
     DeferralStatus,
     RequestKind,
     Resolution,
 )
-from tracker.params import AsOfForm
+from tracker.params import AsKnownForm
+from tracker.plan.models import PlanChange
 
 
-def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = False) -> dict:
-    """One request as the API shows it; `detail` adds notes and the dated steps."""
+def deferral_json(
+    letter: DeferralRequest | DeferralRequestVersion,
+    badges: Badges,
+    attachments: list[Attachment],
+    *,
+    notes: list[DeferralNote] | None = None,
+    plan_changes: list[PlanChange] | None = None,
+) -> dict:
+    """One request as the API shows it (or its kept version, as the records stood at a moment),
+    with `attachments`; the detail adds `notes`, the dated steps and `plan_changes`."""
     item = {
         "id": letter.id,
         "jurisdiction_fips": letter.jurisdiction_fips,
@@ -67,10 +91,10 @@ def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = Fal
                     "deferrals.download_attachment", request_id=letter.id, attachment_id=a.id
                 ),
             }
-            for a in letter.attachments
+            for a in attachments
         ],
     }
-    if detail:
+    if notes is not None:
         item["notes"] = [
             {
                 "id": n.id,
@@ -78,7 +102,7 @@ def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = Fal
                 "author": n.author.email if n.author else None,
                 "created_at": n.created_at.isoformat(),
             }
-            for n in letter.notes
+            for n in notes
         ]
         item["steps"] = [
             {"on": iso(day), "what": text} for day, text in queries.timeline_steps(letter)
@@ -91,7 +115,7 @@ def deferral_json(letter: DeferralRequest, badges: Badges, *, detail: bool = Fal
                 "decided_on": iso(c.decided_on),
                 "reason": c.reason,
             }
-            for c in queries.linked_plan_changes(letter)
+            for c in plan_changes or []
         ]
     return item
 
@@ -102,18 +126,34 @@ def list_deferrals():
     form = LogFilterForm().checked()
     filters = form.log_filters()
     page = log_page(filters, form.after.data, form.per_page.data)
-    items = [deferral_json(r.request, r.badges) for r in page.items]
+    items = [deferral_json(r.request, r.badges, r.attachments) for r in page.items]
     body = seek_envelope(page, items, form.query())
     body["as_of"] = filters.as_of.isoformat()
+    body["known_at"] = moment(filters.known_at)
     return jsonify(body)
 
 
 @bp.get("/deferrals/<int:request_id>")
 @requires(Role.VIEWER)
 def get_deferral(request_id: int):
-    letter = queries.get_request(request_id)
-    as_of = AsOfForm().checked().as_of.data
-    return jsonify(deferral_json(letter, badges_for([letter], as_of)[letter.id], detail=True))
+    form = AsKnownForm().checked()
+    as_of, known_at = form.as_of.data, form.known_at.data
+    if known_at is None:
+        letter = queries.get_request(request_id)
+        attachments, notes = letter.attachments, letter.notes
+    else:
+        letter = queries.letter_known_at(request_id, known_at)
+        attachments = queries.attachments_known_at([request_id], known_at)[request_id]
+        notes = queries.notes_known_at(request_id, known_at)
+    item = deferral_json(
+        letter,
+        badges_for([letter], as_of, known_at)[letter.id],
+        attachments,
+        notes=notes,
+        plan_changes=queries.linked_plan_changes(letter, known_at=known_at),
+    )
+    item["known_at"] = moment(known_at)
+    return jsonify(item)
 
 
 _NULLDATE = {"type": ["string", "null"], "format": "date"}
@@ -171,6 +211,11 @@ _DEFERRAL_SCHEMA = {
     },
 }
 
+_DETAIL_SCHEMA = {
+    **_DEFERRAL_SCHEMA,
+    "properties": {**_DEFERRAL_SCHEMA["properties"], "known_at": MOMENT},
+}
+
 OPENAPI_PATHS: dict = {
     "/deferrals": {
         "get": {
@@ -183,6 +228,7 @@ OPENAPI_PATHS: dict = {
             "tags": ["deferrals"],
             "parameters": [
                 _AS_OF,
+                KNOWN_AT,
                 param(
                     "status",
                     "Workflow status on as_of, or open.",
@@ -219,7 +265,12 @@ OPENAPI_PATHS: dict = {
                 *SEEK_PAGING,
             ],
             "responses": {
-                "200": seek_paged("One page of deferral requests.", _DEFERRAL_SCHEMA, as_of=DATE),
+                "200": seek_paged(
+                    "One page of deferral requests.",
+                    _DEFERRAL_SCHEMA,
+                    as_of=DATE,
+                    known_at=MOMENT,
+                ),
                 "400": ERROR,
                 "401": ERROR,
             },
@@ -238,11 +289,14 @@ OPENAPI_PATHS: dict = {
                     "schema": {"type": "integer"},
                 },
                 _AS_OF,
+                KNOWN_AT,
             ],
             "responses": {
                 "200": {
-                    "description": "The request.",
-                    "content": {"application/json": {"schema": _DEFERRAL_SCHEMA}},
+                    "description": "The request (with known_at: as the records stood then, "
+                    "with the attachments, notes and plan changes recorded by then; 404 when "
+                    "it had not been logged by then).",
+                    "content": {"application/json": {"schema": _DETAIL_SCHEMA}},
                 },
                 "400": ERROR,
                 "401": ERROR,

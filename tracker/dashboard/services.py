@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from tracker.briefings.models import Briefing
+from tracker.briefings.models import Briefing, BriefingVersion
 from tracker.briefings.services import BriefingReach, briefing_reach, recent_briefings
 from tracker.dashboard.chart import cumulative_chart
 from tracker.dashboard.progress import (
@@ -21,9 +21,8 @@ from tracker.dashboard.progress import (
     project_completion,
     rollout_progress,
 )
-from tracker.deferrals.clocks import badges_for, letter_counts
+from tracker.deferrals.clocks import letter_counts
 from tracker.deferrals.log import LogRow, recent_letters
-from tracker.deferrals.queries import recent_letters_known
 from tracker.outcomes.services import QuarterOutcomes, quarter_outcomes
 from tracker.status.headline import Headline, headline
 from tracker.status.rule import Status, cached_status_as_of, count_by_status
@@ -46,16 +45,8 @@ class Dashboard:
     letters: dict[str, int]  # open, overdue, urgent
     reach: BriefingReach
     recent_letters: list[LogRow]
-    recent_briefings: list[Briefing]
+    recent_briefings: list[Briefing | BriefingVersion]  # as kept at known_at
     outcomes: QuarterOutcomes | None  # a quarter's national statistics
-
-
-def _recent_letters(as_of: dt.date, known_at: dt.datetime | None) -> list[LogRow]:
-    if known_at is None:
-        return recent_letters(as_of, RECENT)
-    letters = recent_letters_known(as_of, known_at, RECENT)
-    badges = badges_for(letters, as_of, known_at)
-    return [LogRow(letter, badges[letter.id]) for letter in letters]
 
 
 def program_dashboard(
@@ -82,7 +73,7 @@ def program_dashboard(
         chart=cumulative_chart(progress, summary, projection),
         letters=letter_counts(as_of, known_at),
         reach=briefing_reach(as_of, known_at),
-        recent_letters=_recent_letters(as_of, known_at),
+        recent_letters=recent_letters(as_of, RECENT, known_at),
         recent_briefings=recent_briefings(RECENT, as_of, known_at),
         outcomes=quarter_outcomes(as_of, quarter, known_at),
     )

@@ -4,7 +4,7 @@ and how many letters were open on a date."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from tracker.audit.models import AuditEvent
 from tracker.corrections.versions import newest_versions
 from tracker.deferrals.models import (
+    Attachment,
+    DeferralNote,
     DeferralRequest,
     DeferralRequestVersion,
     Resolution,
@@ -37,6 +39,54 @@ def get_request(request_id: int, *, expected_version: int | None = None) -> Defe
             "page (see its history). Nothing was saved; review the change and try again."
         )
     return request
+
+
+def letter_known_at(request_id: int, known_at: dt.datetime) -> DeferralRequestVersion:
+    """The letter as the records stood at `known_at`: its newest kept version recorded by then
+    (which reads like the letter). Raises NotFound when it had not been logged by then."""
+    version = DeferralRequestVersion
+    newest = newest_versions(version, version.deferral_request_id, known_at)
+    found = db.session.scalar(
+        select(version).where(
+            version.deferral_request_id == request_id, version.version_no.in_(newest)
+        )
+    )
+    if found is None:
+        raise NotFound(
+            f"There is no deferral request #{request_id} in the records as they stood then "
+            "(known_at)."
+        )
+    return found
+
+
+def attachments_known_at(
+    request_ids: Sequence[int], known_at: dt.datetime
+) -> dict[int, list[Attachment]]:
+    """{letter id: its attachments uploaded at or before `known_at`, in order} for each of
+    `request_ids`, in one query."""
+    found: dict[int, list[Attachment]] = {request_id: [] for request_id in request_ids}
+    if request_ids:
+        statement = (
+            select(Attachment)
+            .where(
+                Attachment.deferral_request_id.in_(list(request_ids)),
+                Attachment.uploaded_at <= known_at,
+            )
+            .order_by(Attachment.id)
+        )
+        for attachment in db.session.scalars(statement):
+            found[attachment.deferral_request_id].append(attachment)
+    return found
+
+
+def notes_known_at(request_id: int, known_at: dt.datetime) -> list[DeferralNote]:
+    """The letter's notes written at or before `known_at`, oldest first."""
+    statement = (
+        select(DeferralNote)
+        .where(DeferralNote.deferral_request_id == request_id, DeferralNote.created_at <= known_at)
+        .order_by(DeferralNote.id)
+    )
+    return list(db.session.scalars(statement))
 
 
 def requests_for_jurisdiction(
@@ -73,7 +123,7 @@ def letters_ever_in(fips: str) -> list[int]:
     return list(db.session.scalars(statement))
 
 
-def timeline_steps(request: DeferralRequest) -> list[tuple[dt.date, str]]:
+def timeline_steps(request: DeferralRequest | DeferralRequestVersion) -> list[tuple[dt.date, str]]:
     """The dated steps of one request, in order: (date, what happened)."""
     steps = [
         (request.letter_date, f"Letter #{request.id} dated ({request.kind.label})"),
@@ -91,9 +141,14 @@ def timeline_steps(request: DeferralRequest) -> list[tuple[dt.date, str]]:
     return steps
 
 
-def linked_plan_changes(request: DeferralRequest, *, in_force: bool = False) -> list[PlanChange]:
+def linked_plan_changes(
+    request: DeferralRequest | DeferralRequestVersion,
+    *,
+    in_force: bool = False,
+    known_at: dt.datetime | None = None,
+) -> list[PlanChange]:
     """The plan changes this request caused (written when it was resolved); with `in_force`,
-    only those not corrected since."""
+    only those not corrected since; with `known_at`, only those recorded by then."""
     statement = (
         select(PlanChange)
         .where(PlanChange.deferral_request_id == request.id)
@@ -101,6 +156,8 @@ def linked_plan_changes(request: DeferralRequest, *, in_force: bool = False) -> 
     )
     if in_force:
         statement = statement.where(PlanChange.in_force())
+    if known_at is not None:
+        statement = statement.where(PlanChange.recorded_at <= known_at)
     return list(db.session.scalars(statement))
 
 
@@ -142,22 +199,6 @@ def open_letter_counts(
     if fips is not None:
         statement = statement.where(letters.c.jurisdiction_fips.in_(list(fips)))
     return dict(db.session.execute(statement).all())
-
-
-def recent_letters_known(
-    as_of: dt.date, known_at: dt.datetime, limit: int
-) -> list[DeferralRequestVersion]:
-    """The `limit` letters received most recently by `as_of`, as the records stood at
-    `known_at` (each letter's kept version then, which reads like the letter)."""
-    version = DeferralRequestVersion
-    newest = newest_versions(version, version.deferral_request_id, known_at)
-    statement = (
-        select(version)
-        .where(version.version_no.in_(newest), version.received_on <= as_of)
-        .order_by(version.received_on.desc(), version.deferral_request_id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(statement))
 
 
 def versions_of(request: DeferralRequest) -> list[DeferralRequestVersion]:

@@ -61,7 +61,8 @@ def list_deferrals():
         page=log_page(filters, form.after.data, form.per_page.data),
         form=form,
         as_of=filters.as_of,
-        counts=letter_counts(filters.as_of),
+        known_at=filters.known_at,
+        counts=letter_counts(filters.as_of, filters.known_at),
         can_edit=user_has(Role.EDITOR),
     ), 200 if form.valid else 400
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import column, false, func, literal_column, select, table
+from sqlalchemy import and_, column, false, func, literal, literal_column, select, table
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FromClause
 
@@ -61,13 +61,22 @@ def index_words(letter: DeferralRequest, jurisdiction: Jurisdiction) -> None:
 
 def matching(q: str, letters: FromClause | None = None) -> ColumnElement[bool]:
     """SQL for "every word of `q` begins a word of this letter" over `letters` (any selectable
-    with the letter table's columns; the table by default), served by the full-text index.
+    with the letter table's columns; the table by default), served by the full-text index
+    (on SQLite, the letters as they stood at a moment are matched on their words then).
     Text with no word in it ("--") matches nothing."""
-    c = (letters if letters is not None else DeferralRequest.__table__).c
+    own = DeferralRequest.__table__
+    c = (letters if letters is not None else own).c
     wanted = words(q)
     if not wanted:
         return false()
-    if db.session.get_bind().dialect.name == "postgresql":
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if not postgresql and letters is not None and letters is not own:
+        # FTS5 indexes the letters' words as they are now; the letters as they stood at a moment
+        # (letters_known_at) are matched on their own words then: each word typed begins one of
+        # theirs (a word is letters and digits only, so it needs no LIKE escaping).
+        text = literal(" ") + c.search_text
+        return and_(*(text.like(f"% {word}%") for word in wanted))
+    if postgresql:
         # The same expression as the index, so the planner uses it: 'simple' neither stems nor
         # drops stop words; ":*" makes each word a prefix.
         query = " & ".join(f"{word}:*" for word in wanted)

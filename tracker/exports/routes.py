@@ -31,6 +31,7 @@ from tracker.exports.review import REVIEW, render_review_export
 from tracker.exports.services import (
     CHANNELS,
     commit_export_record,
+    known_at_filter,
     list_title,
     render_export,
     stream_table,
@@ -112,7 +113,9 @@ def export_letter_log(fmt: str):
     form = LogFilterForm().checked()
     filters = form.log_filters()
     columns, rows = letter_log_table(filters)
-    given = form.query(without=("after", "per_page", "as_of"))
+    # The moment as every file states it (UTC), not as it was typed.
+    given = form.query(without=("after", "per_page", "as_of", "known_at"))
+    given |= known_at_filter(filters.known_at)
     streamed = stream_table(LETTER_LOG, fmt, filters.as_of, columns, rows, given)
 
     def body():

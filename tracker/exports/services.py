@@ -40,6 +40,12 @@ class RenderedExport:
         return self.filters.get("known_at")
 
 
+def known_at_filter(known_at: dt.datetime | None) -> dict[str, str]:
+    """`known_at` as files, names and provenance state it: {"known_at": a UTC ISO 8601
+    moment}, or nothing when the file reads the records as they stand now."""
+    return {"known_at": known_at.astimezone(dt.UTC).isoformat()} if known_at else {}
+
+
 def list_filters(
     state: str | None,
     date_from: dt.date | None,
@@ -48,13 +54,9 @@ def list_filters(
 ) -> dict[str, str]:
     """The filters as they are written into files, names and provenance (only those given;
     known_at as a UTC ISO 8601 moment)."""
-    filters = {
-        "state": state,
-        "from": date_from,
-        "to": date_to,
-        "known_at": known_at.astimezone(dt.UTC) if known_at else None,
-    }
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in filters.items() if v}
+    filters = {"state": state, "from": date_from, "to": date_to}
+    given = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in filters.items() if v}
+    return given | known_at_filter(known_at)
 
 
 def list_title(list_name: str, as_of: dt.date) -> str:
