@@ -160,8 +160,9 @@ def test_api_is_described_in_openapi_paths():
     from tracker.api.briefings import OPENAPI_PATHS
 
     operation = OPENAPI_PATHS["/briefings"]["get"]
-    names = {p["name"] for p in operation["parameters"]}
-    assert {"state", "kind", "from", "to", "page", "per_page"} <= names
+    # A shared parameter is a reference to components.parameters, named by its last part.
+    names = {p.get("name") or p["$ref"].rsplit("/", 1)[-1] for p in operation["parameters"]}
+    assert {"state", "kind", "from", "to", "known_at", "page", "per_page"} <= names
     assert operation["responses"]["401"] == {"$ref": "#/components/responses/Error"}
 
 

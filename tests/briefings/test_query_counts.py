@@ -30,6 +30,8 @@ def _add(app, count: int) -> None:
 PATHS = [
     "/briefings",
     "/api/v1/briefings",
+    "/briefings?known_at=2010-08-31&state=TX",
+    "/api/v1/briefings?known_at=2010-08-31",
     "/states",
     "/states/TX?as_of=2010-08-31",
     "/readiness?as_of=2010-08-31",

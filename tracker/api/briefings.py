@@ -1,4 +1,5 @@
-"""GET /api/v1/briefings: the briefing log for staff, filtered and paged."""
+"""GET /api/v1/briefings: the briefing log for staff, filtered and paged, as the records stand
+now or stood at `known_at`."""
 
 from __future__ import annotations
 
@@ -6,13 +7,25 @@ from flask import jsonify
 
 from tracker.access import Role, requires
 from tracker.api import bp
-from tracker.api.envelope import DATE, ERROR, PAGING, iso, page_envelope, paged, param
+from tracker.api.envelope import (
+    DATE,
+    ERROR,
+    KNOWN_AT,
+    MOMENT,
+    PAGING,
+    iso,
+    moment,
+    page_envelope,
+    paged,
+    param,
+)
 from tracker.briefings.forms import BriefingFilterForm
-from tracker.briefings.models import Briefing, BriefingKind
+from tracker.briefings.models import Briefing, BriefingKind, BriefingVersion
 from tracker.pagination import paginate
 
 
-def briefing_json(briefing: Briefing) -> dict:
+def briefing_json(briefing: Briefing | BriefingVersion) -> dict:
+    """One briefing as the API shows it (or its kept version, as the records stood then)."""
     return {
         "id": briefing.id,
         "held_on": iso(briefing.held_on),
@@ -34,7 +47,9 @@ def briefing_json(briefing: Briefing) -> dict:
 def list_briefings():
     form = BriefingFilterForm().checked()
     result = paginate(form.query_statement(), form.page.data, form.per_page.data)
-    return jsonify(page_envelope(result, [briefing_json(b) for b in result.items]))
+    body = page_envelope(result, [briefing_json(b) for b in result.items])
+    body["known_at"] = moment(form.known_at.data)
+    return jsonify(body)
 
 
 _BRIEFING = {
@@ -63,7 +78,8 @@ OPENAPI_PATHS: dict = {
             "description": (
                 "SIB meetings, local law-enforcement briefings, advance notices, community "
                 "meetings and others, with the states and jurisdictions each covered. Requires a "
-                "signed-in staff session (viewer or higher)."
+                "signed-in staff session (viewer or higher). With known_at, the briefings "
+                "recorded by then, each with its date, kind and coverage as kept then."
             ),
             "tags": ["briefings"],
             "parameters": [
@@ -78,10 +94,11 @@ OPENAPI_PATHS: dict = {
                 ),
                 param("from", "Held on or after this date.", DATE),
                 param("to", "Held on or before this date.", DATE),
+                KNOWN_AT,
                 *PAGING,
             ],
             "responses": {
-                "200": paged("One page of briefings.", _BRIEFING),
+                "200": paged("One page of briefings.", _BRIEFING, known_at=MOMENT),
                 "400": ERROR,
                 "401": ERROR,
                 "403": ERROR,

@@ -13,11 +13,18 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.briefings.log import briefings_query
 from tracker.briefings.models import BriefingKind
-from tracker.briefings.services import briefings_query
 from tracker.enums import enum_choices
 from tracker.forms import DateField, Form
-from tracker.params import ChoiceParam, DateParam, Needed, NotAfter, PagedFilterForm
+from tracker.params import (
+    ChoiceParam,
+    DateParam,
+    Needed,
+    NotAfter,
+    PagedFilterForm,
+    known_at_param,
+)
 from tracker.registry.forms import StateParam
 
 
@@ -77,18 +84,22 @@ class BriefingForm(Form):
 
 
 class BriefingFilterForm(PagedFilterForm):
-    """The filters of /briefings and /api/v1/briefings."""
+    """The filters of /briefings and /api/v1/briefings, and the moment whose records they read
+    (`known_at`, default now)."""
 
     kind = ChoiceParam("Kind", choices=enum_choices(BriefingKind))
     state = StateParam(description=None)
     held_from = DateParam("Held from", name="from", validators=[NotAfter("held_to")])
     held_to = DateParam("Held to", name="to")
+    known_at = known_at_param()
 
     def query_statement(self):
-        """The briefings these filters select, newest first."""
+        """The briefings these filters select, newest first, as the records stood at
+        `known_at`."""
         return briefings_query(
             kind=self.kind.data,
             state=self.state.data,
             date_from=self.held_from.data,
             date_to=self.held_to.data,
+            known_at=self.known_at.data,
         )

@@ -11,13 +11,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record, resolve_actor
 from tracker.auth.models import User
+from tracker.briefings.log import briefings_query
 from tracker.briefings.models import (
     Briefing,
     BriefingKind,
@@ -250,45 +251,6 @@ def update_briefing(
 # --- reading -------------------------------------------------------------------------------
 
 
-def briefings_query(
-    *,
-    kind: BriefingKind | str | None = None,
-    state: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> Select:
-    """Briefings newest first, filtered by kind, date range (inclusive) and state.
-
-    A state filter matches briefings that cover the state itself or any of its jurisdictions.
-    Links are loaded in batches (selectin), never one query per row.
-    """
-    statement = select(Briefing).options(
-        selectinload(Briefing.jurisdictions), selectinload(Briefing.states)
-    )
-    if kind:
-        statement = statement.where(Briefing.kind == BriefingKind(kind))
-    if date_from:
-        statement = statement.where(Briefing.held_on >= date_from)
-    if date_to:
-        statement = statement.where(Briefing.held_on <= date_to)
-    if state:
-        state_fips = resolve_states([state], "state")[0].fips
-        statement = statement.where(_covers_state(state_fips))
-    return statement.order_by(Briefing.held_on.desc(), Briefing.id.desc())
-
-
-def _covers_state(state_fips: str):
-    via_state = select(briefing_state.c.briefing_id).where(
-        briefing_state.c.state_fips == state_fips
-    )
-    via_jurisdiction = (
-        select(briefing_jurisdiction.c.briefing_id)
-        .join(Jurisdiction, Jurisdiction.fips == briefing_jurisdiction.c.jurisdiction_fips)
-        .where(Jurisdiction.state_fips == state_fips)
-    )
-    return or_(Briefing.id.in_(via_state), Briefing.id.in_(via_jurisdiction))
-
-
 def briefings_for_state(state: str) -> list[Briefing]:
     """Every briefing covering the state or any of its jurisdictions, newest first."""
     return list(db.session.scalars(briefings_query(state=state)).unique())
@@ -438,10 +400,8 @@ def first_held_by_state(kinds: Iterable[BriefingKind], as_of: dt.date) -> dict[s
 
 def recent_briefings(
     limit: int = 10, as_of: dt.date | None = None, known_at: dt.datetime | None = None
-) -> list[Briefing]:
-    """The latest briefings held on or before `as_of` and recorded by `known_at` (for the
-    dashboard)."""
-    statement = briefings_query(date_to=as_of or today()).limit(limit)
-    if known_at is not None:
-        statement = statement.where(Briefing.recorded_at <= known_at)
+) -> list[Briefing | BriefingVersion]:
+    """The latest briefings held on or before `as_of`, as the records stood at `known_at`
+    (default now: each briefing recorded by then, as kept then), for the dashboard."""
+    statement = briefings_query(date_to=as_of or today(), known_at=known_at).limit(limit)
     return list(db.session.scalars(statement).unique())
