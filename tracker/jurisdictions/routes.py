@@ -194,6 +194,7 @@ def _render_show(fips: str, forms: dict | None = None, *, status: int = 200, ale
             all_forms[name] = form
     return render_template(
         "jurisdictions/show.html",
+        params=params,
         jurisdiction=jurisdiction,
         row=row,
         current=current,
