@@ -18,6 +18,11 @@ from tests.support.apps import SECRET
 TARGET = "48001"
 WRITERS = 4
 EDITS_EACH = 5
+# Each writer builds its own app, and werkzeug compiles every URL rule with `ast.parse`; CPython
+# 3.11 before 3.11.8 corrupts its AST recursion counter when threads parse at once (gh-106905,
+# "AST constructor recursion depth mismatch"). A server builds its app once; so do these
+# writers, one at a time, before they edit concurrently.
+APP_BUILT_ONE_AT_A_TIME = threading.Lock()
 
 
 def edit_many(database_url: str, instance: str, writer: int) -> list[str]:
@@ -33,14 +38,15 @@ def edit_many(database_url: str, instance: str, writer: int) -> list[str]:
     from tracker.extensions import db
     from tracker.plan import services as plan
 
-    app = create_app(
-        {
-            "TRACKER_ENV": "testing",
-            "TRACKER_DATABASE_URL": database_url,
-            "TRACKER_SECRET_KEY": SECRET,
-            "TRACKER_INSTANCE_PATH": instance,
-        }
-    )
+    with APP_BUILT_ONE_AT_A_TIME:
+        app = create_app(
+            {
+                "TRACKER_ENV": "testing",
+                "TRACKER_DATABASE_URL": database_url,
+                "TRACKER_SECRET_KEY": SECRET,
+                "TRACKER_INSTANCE_PATH": instance,
+            }
+        )
     written = []
     with app.app_context():
         set_command_actor(f"writer {writer}")
